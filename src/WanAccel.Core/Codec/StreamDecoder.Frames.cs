@@ -1,0 +1,226 @@
+using System.Buffers;
+using WanAccel.Core.Compression;
+using WanAccel.Core.Fingerprints;
+using WanAccel.Core.Knowledge;
+using WanAccel.Core.Wire;
+
+namespace WanAccel.Core.Codec;
+
+/// <summary>Data frames: zero runs, references, literals, manifests and resends.</summary>
+public sealed partial class StreamDecoder
+{
+    private const long MaxManifestLength = (long)WireLimits.MaxManifestChunks * ChunkLimits.MaxChunkSize;
+
+    private void OnZero(long length)
+    {
+        Statistics.ZeroBytes += length;
+        if (_holes.Count > 0)
+        {
+            EnsurePendingRoom(length);
+            _pending.AppendZeros(length);
+        }
+        else
+        {
+            _output.WriteZeros(length);
+            AppendZerosToChecksum(length);
+            Delivered(length);
+        }
+
+        _position += length;
+    }
+
+    private void OnRef(ref SpanReader reader)
+    {
+        var id = reader.ReadChunkId();
+        var length = reader.ReadInt32(1, ChunkLimits.MaxChunkSize, "length");
+        PushHistory(id);
+        if (TryEmitChunk(id, length))
+        {
+            Statistics.RefChunks++;
+            Statistics.RefBytes += length;
+        }
+        else
+        {
+            Miss(length, id);
+        }
+    }
+
+    private void OnManifestRef(ref SpanReader reader)
+    {
+        var id = reader.ReadChunkId();
+        var length = reader.ReadInt64(MaxManifestLength, "length");
+        var count = reader.ReadInt32(1, WireLimits.MaxManifestChunks, "chunk count");
+        if (length == 0)
+        {
+            throw new WireFormatException(WireError.Malformed, "empty ManifestRef");
+        }
+
+        Span<ChunkId> ids = stackalloc ChunkId[count];
+        if (!TryLoadManifest(id, ids, length, out var missing))
+        {
+            Miss(length, missing);
+            return;
+        }
+
+        Statistics.ManifestRefs++;
+        var start = _position;
+        foreach (var chunk in ids)
+        {
+            _store.TryGetLength(chunk, out var chunkLength);
+            if (!TryEmitChunk(chunk, chunkLength))
+            {
+                // A record failed verification while reading: what is left of the range is resent.
+                Miss(start + length - _position, chunk);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Loads a manifest's ids and checks that the store holds every chunk and their lengths add up.</summary>
+    private bool TryLoadManifest(in ChunkId id, Span<ChunkId> ids, long length, out ChunkId missing)
+    {
+        missing = id;
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids);
+        if (!_store.TryGetLength(id, out var stored) || stored != bytes.Length || _store.TryRead(id, bytes) != bytes.Length
+            || Manifest.ComputeId(ids) != id)
+        {
+            return false;
+        }
+
+        long total = 0;
+        foreach (var chunk in ids)
+        {
+            if (!_store.TryGetLength(chunk, out var chunkLength))
+            {
+                missing = chunk;
+                return false;
+            }
+
+            total += chunkLength;
+        }
+
+        return total == length;
+    }
+
+    private void OnManifestDef(ref SpanReader reader)
+    {
+        var id = reader.ReadChunkId();
+        var count = reader.ReadInt32(2, WireLimits.MaxManifestChunks, "chunk count");
+        if (count > _historyCount)
+        {
+            throw new WireFormatException(WireError.Malformed, $"ManifestDef of {count} chunks after only {_historyCount}");
+        }
+
+        Span<ChunkId> ids = stackalloc ChunkId[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = _history[(_historyNext - count + i + _history.Length) % _history.Length];
+        }
+
+        if (Manifest.ComputeId(ids) != id)
+        {
+            throw new WireFormatException(WireError.IntegrityFailure, $"ManifestDef {id} does not name the last {count} chunks");
+        }
+
+        _store.TryAdd(id, Manifest.AsBytes(ids));
+    }
+
+    private void OnLiterals(ref SpanReader reader, long resendOffset, int resendLength)
+    {
+        var count = reader.ReadInt32(1, WireLimits.MaxLiteralChunks, "chunk count");
+        var codec = (CodecKind)reader.ReadByte();
+        var rawLength = reader.ReadInt32(1, WireLimits.MaxLiteralBatchBytes, "raw length");
+        long sum = 0;
+        for (var i = 0; i < count; i++)
+        {
+            _literalLengths[i] = reader.ReadInt32(1, ChunkLimits.MaxChunkSize, "chunk length");
+            _literalIds[i] = reader.ReadChunkId();
+            sum += _literalLengths[i];
+        }
+
+        if (sum != rawLength || (resendOffset >= 0 && rawLength != resendLength))
+        {
+            throw new WireFormatException(WireError.Malformed, $"literal chunk lengths add up to {sum}, frame announces {rawLength}");
+        }
+
+        var payload = reader.ReadBytes(reader.Remaining);
+        var raw = ArrayPool<byte>.Shared.Rent(rawLength);
+        try
+        {
+            _decompressor.Decompress(codec, payload, raw.AsSpan(0, rawLength));
+            VerifyLiterals(raw, count);
+            var offset = 0;
+            for (var i = 0; i < count; i++)
+            {
+                _store.TryAdd(_literalIds[i], raw.AsSpan(offset, _literalLengths[i]));
+                offset += _literalLengths[i];
+            }
+
+            if (resendOffset >= 0)
+            {
+                FillHole(resendOffset, raw.AsSpan(0, rawLength));
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                PushHistory(_literalIds[i]);
+            }
+
+            Statistics.LiteralChunks += count;
+            Statistics.LiteralBytes += rawLength;
+            Emit(raw.AsSpan(0, rawLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    /// <summary>Re-hashes every literal chunk (in parallel for large frames) and rejects the frame if one does not match its id.</summary>
+    private void VerifyLiterals(byte[] raw, int count)
+    {
+        var workers = Math.Min(_options.Parallelism, count / 8);
+        var bad = -1;
+        if (workers <= 1)
+        {
+            var offset = 0;
+            for (var i = 0; i < count && bad < 0; i++)
+            {
+                if (!_literalIds[i].Matches(raw.AsSpan(offset, _literalLengths[i])))
+                {
+                    bad = i;
+                }
+
+                offset += _literalLengths[i];
+            }
+        }
+        else
+        {
+            var offsets = ArrayPool<int>.Shared.Rent(count);
+            var o = 0;
+            for (var i = 0; i < count; i++)
+            {
+                offsets[i] = o;
+                o += _literalLengths[i];
+            }
+
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                for (var i = w; i < count; i += workers)
+                {
+                    if (!_literalIds[i].Matches(raw.AsSpan(offsets[i], _literalLengths[i])))
+                    {
+                        Volatile.Write(ref bad, i);
+                    }
+                }
+            });
+            ArrayPool<int>.Shared.Return(offsets);
+        }
+
+        if (bad >= 0)
+        {
+            throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {bad} does not hash to its id {_literalIds[bad]}");
+        }
+    }
+}

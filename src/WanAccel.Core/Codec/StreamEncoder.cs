@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.IO.Hashing;
+using WanAccel.Core.Chunking;
+using WanAccel.Core.Fingerprints;
+using WanAccel.Core.Knowledge;
+using WanAccel.Core.Wire;
+
+namespace WanAccel.Core.Codec;
+
+/// <summary>
+/// Turns one byte stream into frames: zero runs become lengths, chunks the peer holds become references
+/// (single chunks or whole manifests), new chunks travel compressed in batches with their ids.
+/// Not thread-safe (one caller per stream); it uses <see cref="StreamEncoderOptions.Parallelism"/> threads inside a step.
+/// </summary>
+/// <remarks>
+/// Streaming contract: call <see cref="Encode"/> with the unconsumed tail of the previous call followed by new bytes;
+/// pass <c>isFinal</c> only with the last bytes of the stream, then call <see cref="Complete"/>. The encoder keeps no
+/// reference to consumed input; a caller that may have to answer misses keeps the input until the decoder acknowledges it
+/// and passes the missed range to <see cref="EncodeResend"/>.
+/// </remarks>
+public sealed partial class StreamEncoder : IDisposable
+{
+    private readonly StreamEncoderOptions _options;
+    private readonly IPeerKnowledge _knowledge;
+    private readonly Segmenter _segmenter;
+    private readonly Segmenter _resendSegmenter;
+    private readonly CompressorPool _compressors;
+    private readonly XxHash3 _checksum = new();
+    private readonly List<EncodeOp> _ops = [];
+    private readonly ulong _boundaryMask;
+    private readonly Segment[] _segments;
+    private readonly int[] _chunkOffsets;
+    private readonly int[] _chunkLengths;
+    private readonly ChunkId[] _chunkIds;
+    private bool _helloWritten;
+    private bool _completed;
+
+    public StreamEncoder(StreamEncoderOptions options, IPeerKnowledge knowledge)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid encoder options: " + string.Join("; ", errors), nameof(options));
+        }
+
+        _options = options;
+        _knowledge = knowledge;
+        _segmenter = new Segmenter(options.Chunking);
+        _resendSegmenter = new Segmenter(options.Chunking);
+        _compressors = new CompressorPool(options.Codec);
+        _boundaryMask = (1UL << options.ManifestBoundaryBits) - 1;
+        // A step covers at most the segments that fit here (~4K at the defaults), so per-step arrays never grow.
+        var maxSegments = (2 * options.BatchBytes / options.Chunking.MinSize) + 16;
+        _segments = new Segment[maxSegments];
+        _chunkOffsets = new int[maxSegments];
+        _chunkLengths = new int[maxSegments];
+        _chunkIds = new ChunkId[maxSegments];
+        _groupIds = new ChunkId[options.MaxManifestChunks];
+        _groupLengths = new int[options.MaxManifestChunks];
+    }
+
+    /// <summary>Input bytes consumed so far (the offset of the next byte in the output stream).</summary>
+    public long Position { get; private set; }
+
+    public EncodeStatistics Statistics { get; } = new();
+
+    /// <summary>
+    /// Encodes as much of <paramref name="input"/> as can be cut into chunks now and writes the frames to
+    /// <paramref name="output"/>. Returns the bytes consumed; the caller passes the rest again with more data appended.
+    /// </summary>
+    public int Encode(ReadOnlyMemory<byte> input, bool isFinal, IBufferWriter<byte> output)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        WriteHelloOnce(output);
+        var consumed = 0;
+        while (consumed < input.Length)
+        {
+            var remaining = input.Length - consumed;
+            var window = Math.Min(remaining, _options.BatchBytes + _segmenter.Lookahead);
+            var last = isFinal && window == remaining;
+            var step = input.Slice(consumed, window);
+            var count = _segmenter.NextBatch(step.Span, last, _segments);
+            if (count == 0)
+            {
+                break;
+            }
+
+            var stepLength = 0;
+            for (var i = 0; i < count; i++)
+            {
+                stepLength += _segments[i].Length;
+            }
+
+            EncodeStep(step[..stepLength], count, output);
+            consumed += stepLength;
+        }
+
+        return consumed;
+    }
+
+    /// <summary>Ends the stream: closes the open manifest group and writes the End frame (total length and checksum).</summary>
+    public void Complete(IBufferWriter<byte> output)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        WriteHelloOnce(output);
+        EndGroup();
+        WriteOps(ReadOnlyMemory<byte>.Empty, output);
+        Statistics.WireBytes += FrameWriter.WriteEnd(output, Position, _checksum.GetCurrentHashAsUInt64());
+        _completed = true;
+    }
+
+    /// <summary>
+    /// The decoder reported <paramref name="id"/> (a chunk or manifest) missing for [offset, offset+length):
+    /// forget it so that it is not referenced again; the caller then resends that range with <see cref="EncodeResend"/>.
+    /// </summary>
+    public void OnMiss(in ChunkId id) => _knowledge.Remove(id);
+
+    public void Dispose()
+    {
+        _compressors.Dispose();
+        _completed = true;
+    }
+
+    private void WriteHelloOnce(IBufferWriter<byte> output)
+    {
+        if (!_helloWritten)
+        {
+            Statistics.WireBytes += FrameWriter.WriteHello(output, _options.WindowBytes);
+            _helloWritten = true;
+        }
+    }
+
+    private void EncodeStep(ReadOnlyMemory<byte> step, int segmentCount, IBufferWriter<byte> output)
+    {
+        var span = step.Span;
+        _checksum.Append(span);
+        var chunks = 0;
+        var offset = 0;
+        for (var i = 0; i < segmentCount; i++)
+        {
+            var segment = _segments[i];
+            if (!segment.IsZero)
+            {
+                _chunkOffsets[chunks] = offset;
+                _chunkLengths[chunks] = segment.Length;
+                chunks++;
+            }
+
+            offset += segment.Length;
+        }
+
+        HashChunks(step, chunks);
+        Classify(segmentCount);
+        WriteOps(step, output);
+        Position += step.Length;
+        Statistics.InputBytes += step.Length;
+    }
+
+    private void HashChunks(ReadOnlyMemory<byte> step, int chunks)
+    {
+        var workers = Math.Min(_options.Parallelism, Math.Max(1, chunks / 16));
+        if (workers == 1)
+        {
+            var span = step.Span;
+            for (var i = 0; i < chunks; i++)
+            {
+                _chunkIds[i] = ChunkId.Compute(span.Slice(_chunkOffsets[i], _chunkLengths[i]));
+            }
+
+            return;
+        }
+
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            var span = step.Span;
+            for (var i = w; i < chunks; i += workers)
+            {
+                _chunkIds[i] = ChunkId.Compute(span.Slice(_chunkOffsets[i], _chunkLengths[i]));
+            }
+        });
+    }
+}

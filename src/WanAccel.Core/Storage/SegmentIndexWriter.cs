@@ -1,0 +1,73 @@
+using System.IO.Hashing;
+using Microsoft.Win32.SafeHandles;
+
+namespace WanAccel.Core.Storage;
+
+/// <summary>
+/// Appends entries to the active segment's sidecar through a 64 KiB buffer (one write per 4096 chunks) and seals it
+/// with the trailer. The buffer is private on purpose: readers never need the sidecar, and a crash that loses it only
+/// means the active segment is rescanned on open.
+/// </summary>
+internal sealed class SegmentIndexWriter : IDisposable
+{
+    private const int BufferSize = 64 * 1024;
+
+    private readonly SafeFileHandle _handle;
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly XxHash3 _hash = new();
+    private int _buffered;
+    private long _fileOffset;
+    private long _count;
+
+    public SegmentIndexWriter(string path)
+    {
+        _handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+    }
+
+    public void Append(ulong prefix, long offset, int length)
+    {
+        if (_buffered == BufferSize)
+        {
+            FlushBuffer();
+        }
+
+        SegmentIndexFile.WriteEntry(_buffer.AsSpan(_buffered, SegmentIndexFile.EntrySize), prefix, offset, length);
+        _buffered += SegmentIndexFile.EntrySize;
+        _count++;
+    }
+
+    /// <summary>Writes the trailer and fsyncs; the segment is sealed once this returns.</summary>
+    public void Seal(long dataLength)
+    {
+        FlushBuffer();
+        Span<byte> trailer = stackalloc byte[SegmentIndexFile.TrailerSize];
+        SegmentIndexFile.WriteTrailer(trailer, _count, dataLength, _hash.GetCurrentHashAsUInt64());
+        RandomAccess.Write(_handle, trailer, _fileOffset);
+        RandomAccess.FlushToDisk(_handle);
+        _handle.Dispose();
+    }
+
+    /// <summary>Writes buffered entries (no trailer, no fsync) and closes: an orderly shutdown of the active segment.</summary>
+    public void Close()
+    {
+        FlushBuffer();
+        _handle.Dispose();
+    }
+
+    /// <summary>Closes without writing the buffer, as a killed process would.</summary>
+    public void Dispose() => _handle.Dispose();
+
+    private void FlushBuffer()
+    {
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        var data = _buffer.AsSpan(0, _buffered);
+        _hash.Append(data);
+        RandomAccess.Write(_handle, data, _fileOffset);
+        _fileOffset += _buffered;
+        _buffered = 0;
+    }
+}

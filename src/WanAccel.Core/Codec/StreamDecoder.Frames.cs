@@ -23,7 +23,7 @@ public sealed partial class StreamDecoder
         {
             _output.WriteZeros(length);
             AppendZerosToChecksum(length);
-            Delivered(length);
+            Advanced(length);
         }
 
         _position += length;

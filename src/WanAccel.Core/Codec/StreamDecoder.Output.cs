@@ -27,7 +27,7 @@ public sealed partial class StreamDecoder
 
             _checksum.Append(span[..length]);
             _output.Advance(length);
-            Delivered(length);
+            Advanced(length);
         }
         else
         {
@@ -120,10 +120,10 @@ public sealed partial class StreamDecoder
         data.CopyTo(span);
         _output.Advance(data.Length);
         _checksum.Append(data);
-        Delivered(data.Length);
+        Advanced(data.Length);
     }
 
-    private void Delivered(long count)
+    private void Advanced(long count)
     {
         _delivered += count;
         Statistics.OutputBytes += count;

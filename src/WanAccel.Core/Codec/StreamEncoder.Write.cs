@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using WanAccel.Core.Chunking;
 using WanAccel.Core.Compression;
 using WanAccel.Core.Fingerprints;
 using WanAccel.Core.Wire;

@@ -28,5 +28,7 @@ public sealed class ZstdCompressor : LiteralCompressor
         {
             _compressor.Dispose();
         }
+
+        base.Dispose(disposing);
     }
 }

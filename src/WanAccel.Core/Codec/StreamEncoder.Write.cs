@@ -10,8 +10,16 @@ namespace WanAccel.Core.Codec;
 /// <summary>Compresses the step's literal batches in parallel, then writes all ops in order.</summary>
 public sealed partial class StreamEncoder
 {
-    private void WriteOps(ReadOnlyMemory<byte> step, IBufferWriter<byte> output)
+    /// <param name="keepTrailingZero">Hold a trailing zero run back so that the next step can extend it (one frame per run).</param>
+    private void WriteOps(ReadOnlyMemory<byte> step, IBufferWriter<byte> output, bool keepTrailingZero = false)
     {
+        EncodeOp? carry = null;
+        if (keepTrailingZero && _ops.Count > 0 && _ops[^1].Kind == OpKind.Zero)
+        {
+            carry = _ops[^1];
+            _ops.RemoveAt(_ops.Count - 1);
+        }
+
         var ops = CollectionsMarshal.AsSpan(_ops);
         CompressLiterals(step, ops);
         var span = step.Span;
@@ -59,6 +67,10 @@ public sealed partial class StreamEncoder
 
         Statistics.WireBytes += wire;
         _ops.Clear();
+        if (carry is { } zero)
+        {
+            _ops.Add(zero);
+        }
     }
 
     private void CompressLiterals(ReadOnlyMemory<byte> step, Span<EncodeOp> ops)

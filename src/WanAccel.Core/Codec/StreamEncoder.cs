@@ -95,6 +95,7 @@ public sealed partial class StreamEncoder : IDisposable
             consumed += stepLength;
         }
 
+        WriteOps(ReadOnlyMemory<byte>.Empty, output);
         return consumed;
     }
 
@@ -151,7 +152,7 @@ public sealed partial class StreamEncoder : IDisposable
 
         HashChunks(step, chunks);
         Classify(segmentCount);
-        WriteOps(step, output);
+        WriteOps(step, output, keepTrailingZero: true);
         Position += step.Length;
         Statistics.InputBytes += step.Length;
     }

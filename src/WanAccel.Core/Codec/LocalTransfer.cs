@@ -76,6 +76,11 @@ public static class LocalTransfer
                 span = span[(header + body)..];
                 while (feedback.TryDequeue(out var miss))
                 {
+                    if (miss.Offset < 0 || miss.Length <= 0 || miss.Offset + miss.Length > encoder.Position)
+                    {
+                        throw new WireFormatException(WireError.Malformed, $"decoder reported a miss at [{miss.Offset}, +{miss.Length}) outside the {encoder.Position}-byte stream");
+                    }
+
                     encoder.OnMiss(miss.Id);
                     encoder.EncodeResend(miss.Offset, readInput(miss.Offset, checked((int)miss.Length)), resends);
                     foreach (var resend in resends.Blocks)

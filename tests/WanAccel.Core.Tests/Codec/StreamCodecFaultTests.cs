@@ -1,0 +1,158 @@
+using WanAccel.Core.Codec;
+using WanAccel.Core.Tests.Support;
+using WanAccel.Core.Wire;
+
+namespace WanAccel.Core.Tests.Codec;
+
+public sealed class StreamCodecFaultTests
+{
+    [Fact]
+    public void Transfer_DecoderStoreWiped_MissesAreResentAndOutputIsExact()
+    {
+        var input = Samples.DiskLike(8 << 20, 20);
+        using var harness = new EngineHarness();
+        harness.Transfer(input);
+
+        harness.WipeStore();
+        var warm = harness.Transfer(input);
+
+        Assert.Equal(input, warm.Output);
+        Assert.True(warm.Decoded.Misses > 0);
+        Assert.Equal(warm.Decoded.MissedBytes, warm.Decoded.ResentBytes);
+
+        // The resends taught the new store: a third pass is all references again.
+        var third = harness.Transfer(input);
+        Assert.Equal(input, third.Output);
+        Assert.Equal(0, third.Decoded.Misses);
+        Assert.Equal(0, third.Encoded.LiteralChunks);
+    }
+
+    [Fact]
+    public void Transfer_StoreReopened_ReferencesStillResolve()
+    {
+        var input = Samples.DiskLike(6 << 20, 21);
+        using var harness = new EngineHarness();
+        harness.Transfer(input);
+
+        harness.ReopenStore();
+        var warm = harness.Transfer(input);
+
+        Assert.Equal(input, warm.Output);
+        Assert.Equal(0, warm.Decoded.Misses);
+    }
+
+    [Fact]
+    public void Transfer_CorruptStoreRecord_NotServedAndResent()
+    {
+        var input = Samples.Random(2 << 20, 22);
+        using var harness = new EngineHarness();
+        harness.Transfer(input);
+        harness.Store.Dispose();
+        var flipped = FlipByteOf(harness.StorePath, input.AsSpan(1 << 20, 64));
+        Assert.True(flipped, "the chunk's bytes were not found in the store files");
+        harness.ReopenStore();
+
+        var warm = harness.Transfer(input);
+
+        Assert.Equal(input, warm.Output);
+        // Caught either when the store reopened (record dropped) or on read (record rejected): never served.
+        Assert.True(warm.Decoded.Misses >= 1);
+    }
+
+    [Fact]
+    public void Transfer_StoreSmallerThanData_EvictsAndStaysExact()
+    {
+        var input = Samples.Random(24 << 20, 23);
+        using var harness = new EngineHarness(storeCapacity: 4 << 20);
+
+        var cold = harness.Transfer(input);
+        var warm = harness.Transfer(input);
+
+        Assert.Equal(input, cold.Output);
+        Assert.Equal(input, warm.Output);
+        Assert.True(harness.Store.GetStatistics().UsedBytes <= 4 << 20);
+    }
+
+    [Fact]
+    public void Decode_TruncatedStream_NeverCompletes()
+    {
+        var input = Samples.DiskLike(1 << 20, 24);
+        using var harness = new EngineHarness();
+        var frames = harness.Transfer(input).Frames.Blocks.Single().ToArray();
+
+        for (var cut = 0; cut < frames.Length; cut += Math.Max(1, frames.Length / 97))
+        {
+            using var fresh = new EngineHarness();
+            var output = new MemoryDecoderOutput();
+            using var decoder = new StreamDecoder(fresh.Store, output, new FeedbackQueue());
+            decoder.Decode(frames.AsSpan(0, cut));
+
+            Assert.False(decoder.IsComplete);
+            Assert.Equal(input.AsSpan(0, (int)decoder.Delivered).ToArray(), output.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Decode_MutatedStreams_OnlyTypedErrorsOrExactOutput()
+    {
+        var input = Samples.DiskLike(256 << 10, 25);
+        using var harness = new EngineHarness();
+        var frames = harness.Transfer(input).Frames.Blocks.Single().ToArray();
+        var rng = new Random(26);
+        var clean = 0;
+        var rejected = 0;
+
+        for (var run = 0; run < 1500; run++)
+        {
+            var mutated = (byte[])frames.Clone();
+            for (var m = rng.Next(1, 4); m > 0; m--)
+            {
+                mutated[rng.Next(mutated.Length)] ^= (byte)(1 << rng.Next(8));
+            }
+
+            using var fresh = new EngineHarness(harness.Options);
+            try
+            {
+                var result = Decode(fresh, mutated, input);
+                Assert.Equal(input, result);
+                clean++;
+            }
+            catch (WireFormatException)
+            {
+                rejected++;
+            }
+        }
+
+        Assert.Equal(1500, clean + rejected);
+        Assert.True(rejected > 1000, $"only {rejected} of 1500 mutations were detected");
+    }
+
+    private static byte[] Decode(EngineHarness harness, byte[] frames, byte[] original)
+    {
+        using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
+        LocalTransfer.Encode(new MemoryStream(original), encoder, new FrameBuffer(WireLimits.MaxFrame));
+        var output = new MemoryDecoderOutput();
+        var feedback = new FeedbackQueue();
+        using var decoder = new StreamDecoder(harness.Store, output, feedback);
+        LocalTransfer.Decode([frames], decoder, feedback, encoder, (offset, length) => original.AsMemory((int)offset, length));
+        return output.ToArray();
+    }
+
+    /// <summary>Flips one bit inside the first occurrence of <paramref name="needle"/> in any file under <paramref name="directory"/>.</summary>
+    private static bool FlipByteOf(string directory, ReadOnlySpan<byte> needle)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllBytes(file);
+            var at = bytes.AsSpan().IndexOf(needle);
+            if (at >= 0)
+            {
+                bytes[at + 10] ^= 0x01;
+                File.WriteAllBytes(file, bytes);
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

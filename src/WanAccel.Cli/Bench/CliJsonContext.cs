@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace WanAccel.Cli.Bench;
+
+/// <summary>Source-generated JSON for the command outputs (camelCase, indented).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(EngineBenchResult))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using WanAccel.Cli.Bench;
-using WanAccel.Core.Chunking;
-using WanAccel.Core.Codec;
-using WanAccel.Core.Compression;
 
 namespace WanAccel.Cli.Commands;
 
@@ -16,33 +13,35 @@ internal static class BenchEngineCommand
     {
         var input = new Option<FileInfo?>("--input") { Description = "File to encode (default: a generated disk-like sample)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
-        var avgChunk = new Option<int>("--avg-chunk") { Description = "Average chunk size in bytes, a power of two (min = avg/4, max = avg*8)", DefaultValueFactory = _ => ChunkerOptions.DefaultAverageSize };
-        var codec = new Option<string>("--codec") { Description = "Literal codec: lz4, zstd, zstd:N (1-22) or none", DefaultValueFactory = _ => "lz4" };
+        var config = new Option<FileInfo?>("--config") { Description = "Read engine settings from the Engine section of this JSON file (see config/engine.json); flags override it" };
+        var avgChunk = new Option<int?>("--avg-chunk") { Description = "Average chunk size in bytes, a power of two (min = avg/4, max = avg*8); default 8192" };
+        var codec = new Option<string?>("--codec") { Description = "Literal codec: lz4 (default), zstd, zstd:N (1-22) or none" };
         var sampleSize = new Option<long>("--sample-size") { Description = "Size of the generated sample in bytes when no --input is given", DefaultValueFactory = _ => 512L << 20 };
         var storeCapacity = new Option<long>("--store-capacity") { Description = "Capacity of the temporary chunk store in bytes (default: twice the input, at least 1 GiB)" };
         var threads = new Option<int>("--threads") { Description = "Threads for hashing and compression (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var command = new Command("engine", "Encode and decode a file cold (empty store) then warm, verify, and report throughput and reduction")
         {
-            input, json, avgChunk, codec, sampleSize, storeCapacity, threads,
+            input, json, config, avgChunk, codec, sampleSize, storeCapacity, threads,
         };
         command.SetAction(parse =>
         {
-            if (!CodecSpec.TryParse(parse.GetValue(codec), out var spec))
+            var settings = EngineSettings.Load(parse.GetValue(config)?.FullName);
+            if (parse.GetValue(avgChunk) is int avg)
             {
-                Console.Error.WriteLine($"wanaccel: invalid --codec '{parse.GetValue(codec)}' (lz4, zstd, zstd:N with N in 1..22, none)");
-                return 2;
+                settings = settings with
+                {
+                    Chunking = settings.Chunking with { AverageSize = avg, MinSize = avg / 4, MaxSize = Math.Min(avg * 8, WanAccel.Core.ChunkLimits.MaxChunkSize) },
+                };
             }
 
-            var avg = parse.GetValue(avgChunk);
-            var options = new StreamEncoderOptions
+            if (parse.GetValue(codec) is string codecText)
             {
-                Chunking = new ChunkerOptions { AverageSize = avg, MinSize = avg / 4, MaxSize = Math.Min(avg * 8, WanAccel.Core.ChunkLimits.MaxChunkSize) },
-                Codec = spec,
-                Parallelism = Math.Max(1, parse.GetValue(threads)),
-            };
-            var errors = options.Validate();
-            if (errors.Count > 0)
+                settings = settings with { Codec = codecText };
+            }
+
+            var (options, errors) = settings.ToOptions(Math.Max(1, parse.GetValue(threads)));
+            if (options is null)
             {
                 foreach (var e in errors)
                 {

@@ -10,7 +10,7 @@ namespace WanAccel.Core.Codec;
 public static class LocalTransfer
 {
     /// <summary>Reads <paramref name="input"/> to its end through <paramref name="encoder"/> into <paramref name="frames"/>, then completes the stream.</summary>
-    public static void Encode(Stream input, StreamEncoder encoder, IBufferWriter<byte> frames, int readBytes = 16 << 20)
+    public static void Encode(Stream input, StreamEncoder encoder, IBufferWriter<byte> frames, int readBytes = 64 << 20)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(readBytes);
         try

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using WanAccel.Core.Chunking;
 using WanAccel.Core.Fingerprints;
 using WanAccel.Core.Knowledge;
 
@@ -17,13 +18,13 @@ public sealed partial class StreamEncoder
     // (they are all known, so only their ids are kept); a full match at the group's end travels as one ManifestRef.
     private Manifest? _candidate;
 
-    private void Classify(int segmentCount)
+    private void Classify(Segment[] segments, int segmentCount)
     {
         var chunk = 0;
         var offset = 0;
         for (var i = 0; i < segmentCount; i++)
         {
-            var segment = _segments[i];
+            var segment = segments[i];
             if (segment.IsZero)
             {
                 EndGroup();

@@ -153,6 +153,7 @@ public sealed partial class StreamDecoder
             for (var i = 0; i < count; i++)
             {
                 _store.TryAdd(_literalIds[i], raw.AsSpan(offset, _literalLengths[i]));
+                _senderKnowledge?.Add(_literalIds[i], _literalLengths[i]);
                 offset += _literalLengths[i];
             }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Hashing;
 using WanAccel.Core.Compression;
 using WanAccel.Core.Fingerprints;
+using WanAccel.Core.Knowledge;
 using WanAccel.Core.Storage;
 using WanAccel.Core.Wire;
 
@@ -28,6 +29,7 @@ public sealed partial class StreamDecoder : IDisposable
     private readonly ChunkId[] _literalIds = new ChunkId[WireLimits.MaxLiteralChunks];
     private readonly int[] _literalLengths = new int[WireLimits.MaxLiteralChunks];
     private readonly Action<ReadOnlySpan<byte>> _deliver;
+    private readonly IPeerKnowledge? _senderKnowledge;
     private int _historyCount;
     private int _historyNext;
     private bool _helloSeen;
@@ -38,13 +40,22 @@ public sealed partial class StreamDecoder : IDisposable
     private long _endLength = -1;
     private ulong _endChecksum;
 
-    public StreamDecoder(IChunkStore store, IDecoderOutput output, IDecoderFeedback feedback, StreamDecoderOptions? options = null)
+    /// <param name="store">The local chunk store: references are served from it, verified literals enter it.</param>
+    /// <param name="output">Where the rebuilt bytes go, in order.</param>
+    /// <param name="feedback">Where misses and acknowledgements go (to the encoder).</param>
+    /// <param name="options">Limits and parallelism.</param>
+    /// <param name="senderKnowledge">
+    /// Optional knowledge about the sending peer, told about every literal received (the sender holds what it sent),
+    /// so that flows in the other direction can reference it.
+    /// </param>
+    public StreamDecoder(IChunkStore store, IDecoderOutput output, IDecoderFeedback feedback, StreamDecoderOptions? options = null, IPeerKnowledge? senderKnowledge = null)
     {
         _store = store;
         _output = output;
         _feedback = feedback;
         _options = options ?? new StreamDecoderOptions();
         _deliver = Deliver;
+        _senderKnowledge = senderKnowledge;
     }
 
     /// <summary>True once the End frame arrived, every miss was filled and length and checksum matched.</summary>

@@ -44,6 +44,7 @@ public sealed partial class StreamEncoder
                     break;
                 case OpKind.Literals:
                     var raw = span.Slice(op.InputStart, (int)op.Length);
+                    KeepSent(raw, ids.Slice(op.FirstChunk, op.ChunkCount), lengths.Slice(op.FirstChunk, op.ChunkCount));
                     var payload = op.Compressed is null ? raw : op.Compressed.AsSpan(0, op.CompressedLength);
                     wire += FrameWriter.WriteLiterals(
                         output,
@@ -70,6 +71,21 @@ public sealed partial class StreamEncoder
         if (carry is { } zero)
         {
             _ops.Add(zero);
+        }
+    }
+
+    private void KeepSent(ReadOnlySpan<byte> raw, ReadOnlySpan<ChunkId> ids, ReadOnlySpan<int> lengths)
+    {
+        if (_senderStore is null)
+        {
+            return;
+        }
+
+        var offset = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            _senderStore.TryAdd(ids[i], raw.Slice(offset, lengths[i]));
+            offset += lengths[i];
         }
     }
 

@@ -3,6 +3,8 @@ using System.IO.Hashing;
 using WanAccel.Core.Chunking;
 using WanAccel.Core.Fingerprints;
 using WanAccel.Core.Knowledge;
+using WanAccel.Core.Storage;
+using Segment = WanAccel.Core.Chunking.Segment;
 using WanAccel.Core.Wire;
 
 namespace WanAccel.Core.Codec;
@@ -22,6 +24,7 @@ public sealed partial class StreamEncoder : IDisposable
 {
     private readonly StreamEncoderOptions _options;
     private readonly IPeerKnowledge _knowledge;
+    private readonly IChunkStore? _senderStore;
     private readonly Segmenter _segmenter;
     private readonly Segmenter _resendSegmenter;
     private readonly CompressorPool _compressors;
@@ -35,7 +38,13 @@ public sealed partial class StreamEncoder : IDisposable
     private bool _helloWritten;
     private bool _completed;
 
-    public StreamEncoder(StreamEncoderOptions options, IPeerKnowledge knowledge)
+    /// <param name="options">Chunking, codec, manifests, window.</param>
+    /// <param name="knowledge">What the decoder is believed to hold; updated as chunks are sent.</param>
+    /// <param name="senderStore">
+    /// Optional local store that keeps every chunk sent as a literal, so that flows in the other direction can
+    /// reference it (the cache is shared by both directions).
+    /// </param>
+    public StreamEncoder(StreamEncoderOptions options, IPeerKnowledge knowledge, IChunkStore? senderStore = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -45,6 +54,7 @@ public sealed partial class StreamEncoder : IDisposable
 
         _options = options;
         _knowledge = knowledge;
+        _senderStore = senderStore;
         _segmenter = new Segmenter(options.Chunking);
         _resendSegmenter = new Segmenter(options.Chunking);
         _compressors = new CompressorPool(options.Codec);
@@ -63,6 +73,9 @@ public sealed partial class StreamEncoder : IDisposable
     public long Position { get; private set; }
 
     public EncodeStatistics Statistics { get; } = new();
+
+    /// <summary>True once <see cref="Complete"/> wrote the End frame.</summary>
+    public bool IsCompleted { get; private set; }
 
     /// <summary>
     /// Encodes as much of <paramref name="input"/> as can be cut into chunks now and writes the frames to
@@ -108,6 +121,7 @@ public sealed partial class StreamEncoder : IDisposable
         WriteOps(ReadOnlyMemory<byte>.Empty, output);
         Statistics.WireBytes += FrameWriter.WriteEnd(output, Position, _checksum.GetCurrentHashAsUInt64());
         _completed = true;
+        IsCompleted = true;
     }
 
     /// <summary>

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using WanAccel.Core.Codec;
+using WanAccel.Core.Wire;
+
+namespace WanAccel.Appliance.Flows;
+
+/// <summary>
+/// Carries one TCP flow through the engine over one peer channel, both directions at once: bytes read from the local
+/// socket are encoded into frames on the channel (upstream); frames from the channel are decoded onto the local socket
+/// (downstream). Each side's decoder feedback (acks, misses) travels on the same channel, interleaved with its frames.
+/// Any failure completes both pipes with the error, so the local client sees a reset, never a truncated stream.
+/// </summary>
+internal sealed partial class FlowSession : IDisposable
+{
+    private readonly IDuplexPipe _local;
+    private readonly IDuplexPipe _channel;
+    private readonly FlowContext _context;
+    private readonly StreamEncoder _encoder;
+    private readonly RetainedInput _retained = new();
+    private readonly SemaphoreSlim _channelWriteLock = new(1, 1);
+    private readonly SemaphoreSlim _acked = new(0);
+    private readonly TimeProvider _time;
+
+    public FlowSession(IDuplexPipe local, IDuplexPipe channel, FlowContext context, TimeProvider? time = null)
+    {
+        _local = local;
+        _channel = channel;
+        _context = context;
+        _time = time ?? TimeProvider.System;
+        _encoder = new StreamEncoder(context.Options.Encoder, context.PeerKnowledge, context.Store);
+    }
+
+    public FlowStatistics Statistics { get; } = new();
+
+    public EncodeStatistics Encoded => _encoder.Statistics;
+
+    public DecodeStatistics? Decoded { get; private set; }
+
+    /// <summary>Runs both directions until both streams are complete and verified; throws (after completing both pipes with the error) on failure.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var upstream = UpstreamAsync(cts.Token);
+        var downstream = DownstreamAsync(cts.Token);
+        try
+        {
+            await Task.WhenAll(upstream, downstream).ConfigureAwait(false);
+            await _channel.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            var error = (upstream.Exception?.InnerException ?? downstream.Exception?.InnerException) ?? e;
+            await _local.Input.CompleteAsync(error).ConfigureAwait(false);
+            await _local.Output.CompleteAsync(error).ConfigureAwait(false);
+            await _channel.Input.CompleteAsync(error).ConfigureAwait(false);
+            await _channel.Output.CompleteAsync(error).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _retained.Dispose();
+        _channelWriteLock.Dispose();
+        _acked.Dispose();
+    }
+
+    /// <summary>Runs <paramref name="write"/> against the channel writer under the write lock, then flushes.</summary>
+    private async ValueTask WriteChannelAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
+    {
+        await _channelWriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var counter = new CountingWriter(_channel.Output);
+            write(counter, state);
+            Statistics.AddWanOut(counter.Written);
+            var flush = await _channel.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCompleted)
+            {
+                throw new WireFormatException(WireError.Truncated, "the peer channel closed while the flow was still sending");
+            }
+        }
+        finally
+        {
+            _channelWriteLock.Release();
+        }
+    }
+
+    /// <summary>Counts bytes written through to a pipe writer.</summary>
+    private sealed class CountingWriter(PipeWriter inner) : IBufferWriter<byte>
+    {
+        public long Written { get; private set; }
+
+        public void Advance(int count)
+        {
+            inner.Advance(count);
+            Written += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+    }
+}

@@ -13,7 +13,7 @@ namespace WanAccel.Core.Chunking;
 /// <para>Determinism: data chunk boundaries depend only on the stream, never on how it was split into reads.
 /// A zero run that reaches the end of the buffer is returned at once (runs can be gigabytes) and the next call
 /// continues it, so one run may come back as several adjacent zero segments; their total is split-independent.
-/// The segmenter is therefore stateful: use one instance per stream, or <see cref="Reset"/> between streams.</para>
+/// The segmenter is therefore stateful and not thread-safe: use one instance per stream, or <see cref="Reset"/> between streams.</para>
 /// </remarks>
 public sealed partial class Segmenter
 {

@@ -29,7 +29,7 @@ public sealed record ChunkerOptions
     public int MinSize { get; init; } = DefaultMinSize;
 
     /// <summary>Target chunk size in bytes, a power of two; the normalisation point of FastCDC. Default 8 KiB
-    /// (measured mean on random data with the defaults: about 9.5 KiB).</summary>
+    /// (mean measured on random data with the defaults: about 9.1 KiB, 1800 chunks in 16 MiB).</summary>
     public int AverageSize { get; init; } = DefaultAverageSize;
 
     /// <summary>Largest data chunk in bytes, at most <see cref="ChunkLimits.MaxChunkSize"/>. Default 64 KiB.</summary>

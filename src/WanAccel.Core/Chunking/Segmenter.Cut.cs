@@ -23,7 +23,7 @@ public sealed partial class Segmenter
         ref ulong gear = ref MemoryMarshal.GetArrayDataReference(GearTable.Values);
         ref ulong gearShifted = ref MemoryMarshal.GetArrayDataReference(GearTable.ShiftedValues);
         ulong hash = 0;
-        int i = _minSize;
+        nint i = _minSize;
 
         int normal = Math.Min(_averageSize, length);
         int cut = Roll(ref src, ref gear, ref gearShifted, ref hash, ref i, normal, _maskS);
@@ -39,27 +39,28 @@ public sealed partial class Segmenter
     /// <summary>
     /// Rolls bytes [i, end) two per iteration (FastCDC 2020, TPDS §3.4): after the first byte the register holds
     /// hash &lt;&lt; 1, tested against mask &lt;&lt; 1, which saves one shift per pair. Returns the chunk length at the
-    /// first match, else 0 with <paramref name="i"/> = <paramref name="end"/>. About 1 cycle per byte (lea + add chain).
+    /// first match, else 0 with <paramref name="i"/> = <paramref name="end"/>. Native-sized indices: with int ones the
+    /// JIT sign-extends twice per pair: 2.0-2.3 GB/s instead of 3.2 GB/s (best of 40 passes over 16 MiB).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Roll(ref byte src, ref ulong gear, ref ulong gearShifted, ref ulong hash, ref int i, int end, ulong mask)
+    private static int Roll(ref byte src, ref ulong gear, ref ulong gearShifted, ref ulong hash, ref nint i, nint end, ulong mask)
     {
         ulong h = hash;
-        int j = i;
+        nint j = i;
         ulong maskShifted = mask << 1;
-        int pairEnd = end - 1;
+        nint pairEnd = end - 1;
         for (; j < pairEnd; j += 2)
         {
             h = (h << 2) + Unsafe.Add(ref gearShifted, Unsafe.Add(ref src, j));
             if ((h & maskShifted) == 0)
             {
-                return j + 1;
+                return (int)j + 1;
             }
 
             h += Unsafe.Add(ref gear, Unsafe.Add(ref src, j + 1));
             if ((h & mask) == 0)
             {
-                return j + 2;
+                return (int)j + 2;
             }
         }
 
@@ -68,7 +69,7 @@ public sealed partial class Segmenter
             h = (h << 1) + Unsafe.Add(ref gear, Unsafe.Add(ref src, j));
             if ((h & mask) == 0)
             {
-                return j + 1;
+                return (int)j + 1;
             }
 
             j++;

@@ -13,7 +13,7 @@ namespace WanAccel.Core.Chunking;
 /// <para>Determinism: data chunk boundaries depend only on the stream, never on how it was split into reads.
 /// A zero run that reaches the end of the buffer is returned at once (runs can be gigabytes) and the next call
 /// continues it, so one run may come back as several adjacent zero segments; their total is split-independent.
-/// The segmenter is therefore stateful: use one instance per stream, or <see cref="Reset"/> between streams.</para>
+/// The segmenter is therefore stateful and not thread-safe: use one instance per stream, or <see cref="Reset"/> between streams.</para>
 /// </remarks>
 public sealed partial class Segmenter
 {
@@ -135,11 +135,13 @@ public sealed partial class Segmenter
     /// <summary>Length of the data chunk at the start of <paramref name="data"/>, which does not start a zero run.</summary>
     private int DataChunkLength(ReadOnlySpan<byte> data)
     {
-        int cut = FindCut(data[..Math.Min(data.Length, _maxSize)]);
+        int region = Math.Min(data.Length, _maxSize);
 
-        // A zero run starting before the cut must be seen whole (MinZeroRun bytes), hence Lookahead.
-        int window = Math.Min(data.Length, cut - 1 + _minZeroRun);
-        int zeroRun = FindZeroRun(data[..window], cut);
-        return zeroRun > 0 ? zeroRun : cut;
+        // Zero runs first, so the hash never rolls into one: over zeros Gear settles on a constant that never
+        // matches, and hashing on to MaxSize cost up to 60 KiB per data-to-zero transition (about 30% of the
+        // time on half-zero data). Cutting the prefix [0, run) gives min(cut, run), so the result is the same.
+        // A run starting before MaxSize must be seen whole (MinZeroRun bytes), hence Lookahead.
+        int zeroRun = FindZeroRun(data[..Math.Min(data.Length, region - 1 + _minZeroRun)], region);
+        return FindCut(data[..(zeroRun > 0 ? zeroRun : region)]);
     }
 }

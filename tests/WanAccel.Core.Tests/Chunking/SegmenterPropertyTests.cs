@@ -92,6 +92,62 @@ public sealed class SegmenterPropertyTests
         }, iter: 100);
     }
 
+    [Fact]
+    public void FindZeroRun_DenseZeroStretches_MatchesNaiveSearch()
+    {
+        // Small MinZeroRun and gaps near 0, MinZeroRun and the stride, so every alignment of a run against the
+        // sampled words comes up; the sampling must find exactly the first run, like checking every position.
+        Gen.Select(Gen.Int[64, 200], Gen.ULong, Gen.Int[1, 3000]).Sample((minZeroRun, seed, length) =>
+        {
+            var rng = new TestRandom(seed);
+            var data = new byte[length];
+            for (int i = 0; i < length;)
+            {
+                int nonZero = rng.Next(1, 10);
+                for (int j = 0; j < nonZero && i < length; j++, i++)
+                {
+                    data[i] = (byte)rng.Next(1, 256);
+                }
+
+                i += rng.Next(0, 4) switch
+                {
+                    0 => rng.Next(1, 10),
+                    1 => minZeroRun - 2 + rng.Next(0, 12),
+                    2 => minZeroRun / 2 - 8 + rng.Next(0, 16),
+                    _ => rng.Next(1, 2 * minZeroRun),
+                };
+            }
+
+            if (data.AsSpan(0, Math.Min(length, minZeroRun)).IndexOfAnyExcept((byte)0) < 0)
+            {
+                data[Math.Min(length, minZeroRun) - 1] = 1; // a data chunk never starts with a zero run
+            }
+
+            var segmenter = new Segmenter(new ChunkerOptions { MinSize = 64, AverageSize = 256, MaxSize = 4096, MinZeroRun = minZeroRun });
+            int cut = rng.Next(1, length + 1);
+            var window = data.AsSpan(0, Math.Min(length, cut - 1 + minZeroRun));
+
+            Assert.Equal(NaiveFindZeroRun(window, cut, minZeroRun), segmenter.FindZeroRun(window, cut));
+        }, iter: 3000);
+    }
+
+    [Fact]
+    public void FindZeroRun_RunJustAfterStretchEndingPastStridePoint_IsFound()
+    {
+        // Default MinZeroRun 4096 samples words at multiples of 2048. A rejected stretch [2040, 4099) ends just past
+        // the sample at 4096; the run [4100, 8196) only covers the sample at 6144, the next one after the stretch.
+        var data = TestData.Random(20_000, 12);
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] |= 1;
+        }
+
+        data.AsSpan(2040, 4099 - 2040).Clear();
+        data.AsSpan(4100, 4096).Clear();
+
+        Assert.Equal(4100, new Segmenter().FindZeroRun(data.AsSpan(0, 10_000 - 1 + 4096), 10_000));
+    }
+
     [Theory]
     [InlineData(1, 0)]
     [InlineData(7, 0)]
@@ -123,6 +179,19 @@ public sealed class SegmenterPropertyTests
         }
 
         return hashes;
+    }
+
+    private static int NaiveFindZeroRun(ReadOnlySpan<byte> window, int cut, int minZeroRun)
+    {
+        for (int q = 1; q < cut && q + minZeroRun <= window.Length; q++)
+        {
+            if (window.Slice(q, minZeroRun).IndexOfAnyExcept((byte)0) < 0)
+            {
+                return q;
+            }
+        }
+
+        return -1;
     }
 
     private static int LongestZeroRun(ReadOnlySpan<byte> bytes)

@@ -1,3 +1,4 @@
+using WanAccel.Images.Containers.Qcow2;
 using WanAccel.Images.Containers.Raw;
 using WanAccel.Images.IO;
 
@@ -12,6 +13,7 @@ public static class DiskImage
     // Order matters: specific signatures first; raw accepts anything and comes last.
     private static readonly IImageFormatReader[] s_readers =
     [
+        new Qcow2ImageReader(),
         new RawImageReader(),
     ];
 

@@ -1,5 +1,6 @@
 using WanAccel.Images.Containers.Qcow2;
 using WanAccel.Images.Containers.Raw;
+using WanAccel.Images.Containers.Vmdk;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers;
@@ -14,6 +15,7 @@ public static class DiskImage
     private static readonly IImageFormatReader[] s_readers =
     [
         new Qcow2ImageReader(),
+        new VmdkImageReader(),
         new RawImageReader(),
     ];
 

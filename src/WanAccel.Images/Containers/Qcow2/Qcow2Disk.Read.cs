@@ -74,7 +74,14 @@ internal sealed partial class Qcow2Disk
         var input = new byte[length];
         length = _file.ReadAt(unit.Host, input);
         var data = new byte[_clusterSize];
-        Qcow2Decompressor.Decompress(_header.CompressionType, input, length, data, $"{Path}: qcow2 compressed cluster at {unit.Host}");
+        var codec = _header.CompressionType == 1 ? CompressionCodec.Zstd : CompressionCodec.Deflate;
+        var produced = BoundedDecompressor.Decompress(codec, input, length, data, $"{Path}: qcow2 compressed cluster at {unit.Host}");
+        if (produced != data.Length)
+        {
+            // As in qemu: a compressed cluster must inflate to exactly one cluster.
+            throw Error(ImageError.Corrupt, $"compressed cluster at {unit.Host} inflates to {produced} bytes, not {data.Length}");
+        }
+
         _clusterCache = new ClusterCache(unit.Host, data);
         return data;
     }

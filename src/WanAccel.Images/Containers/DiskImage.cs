@@ -1,5 +1,6 @@
 using WanAccel.Images.Containers.Qcow2;
 using WanAccel.Images.Containers.Raw;
+using WanAccel.Images.Containers.Vdi;
 using WanAccel.Images.Containers.Vmdk;
 using WanAccel.Images.IO;
 
@@ -16,6 +17,7 @@ public static class DiskImage
     [
         new Qcow2ImageReader(),
         new VmdkImageReader(),
+        new VdiImageReader(),
         new RawImageReader(),
     ];
 

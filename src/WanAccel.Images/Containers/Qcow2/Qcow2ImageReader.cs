@@ -17,9 +17,16 @@ internal sealed class Qcow2ImageReader : IImageFormatReader
         var raw = new byte[header.L1Entries * 8];
         file.ReadExactlyAt(header.L1Offset, raw, "qcow2 L1 table");
         var l1 = new ulong[header.L1Entries];
+        var tables = new HashSet<ulong>();
         for (var i = 0; i < l1.Length; i++)
         {
             l1[i] = BinaryPrimitives.ReadUInt64BigEndian(raw.AsSpan(i * 8));
+            // The active L1 never shares an L2 table; refusing duplicates bounds the map's work by the file size.
+            var table = l1[i] & 0x00ff_ffff_ffff_fe00UL;
+            if (table != 0 && !tables.Add(table))
+            {
+                throw new ImageFormatException(ImageError.Corrupt, $"{path}: qcow2 L2 table at {table} referenced twice by the L1 table");
+            }
         }
 
         var backing = header.BackingFile is { } name ? OpenBacking(path, name, header.BackingFormat, context) : null;

@@ -26,9 +26,15 @@ internal sealed class VmdkSparseExtent : IVmdkExtent
         var raw = new byte[header.GdEntries * 4];
         file.ReadExactlyAt(header.GdOffsetSectors * Sector, raw, "vmdk grain directory");
         _gd = new uint[header.GdEntries];
+        var tables = new HashSet<uint>();
         for (var i = 0; i < _gd.Length; i++)
         {
             _gd[i] = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(i * 4));
+            // Grain tables are never shared; refusing duplicates bounds the map's work by the file size.
+            if (_gd[i] != 0 && !tables.Add(_gd[i]))
+            {
+                throw new ImageFormatException(ImageError.Corrupt, $"{file.Path}: vmdk grain table at sector {_gd[i]} referenced twice");
+            }
         }
     }
 

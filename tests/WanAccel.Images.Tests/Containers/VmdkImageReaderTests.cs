@@ -77,6 +77,25 @@ public sealed class VmdkImageReaderTests
     }
 
     [Fact]
+    public void Open_DeltaLink_ReadsThroughParentAndMatchesQemu()
+    {
+        using var dir = new TempDir();
+        var raw = dir.File("base.raw");
+        QemuOracle.CreateSampleRaw(raw, 8 << 20, seed: 21, blocks: 12);
+        var baseImage = dir.File("base.vmdk");
+        Tool.Run("qemu-img", "convert", "-O", "vmdk", raw, baseImage);
+        var child = dir.File("child.bin");
+        Tool.Run("qemu-img", "create", "-f", "vmdk", "-o", "zeroed_grain=on", "-b", "base.vmdk", "-F", "vmdk", child);
+        Tool.Run("qemu-io", "-c", "write -P 2 512k 64k", "-c", "write -z 1M 192k", "-c", "write -P 3 7M 4k", child);
+
+        using var disk = DiskImage.Open(child);
+
+        Assert.Equal([child, baseImage], disk.Chain);
+        QemuOracle.AssertMatchesQemu(disk, child, dir);
+        Assert.Contains(disk.GetAllocationMap(), e => e.Kind == ExtentKind.Allocated && e.Layer == 1);
+    }
+
+    [Fact]
     public void Open_MissingExtentFile_ThrowsMissingFile()
     {
         using var dir = new TempDir();

@@ -96,14 +96,26 @@ public sealed class VmdkMalformedTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Open_DeltaDescriptor_ThrowsUnsupported()
+    public void Open_DeltaWithMissingParent_ThrowsMissingFile()
     {
         using var dir = new TempDir();
         Tool.Run("qemu-img", "create", "-f", "vmdk", dir.File("base.vmdk"), "1M");
         var child = dir.File("child.vmdk");
         Tool.Run("qemu-img", "create", "-f", "vmdk", "-b", "base.vmdk", "-F", "vmdk", child);
+        File.Delete(dir.File("base.vmdk"));
 
-        Assert.Equal(ImageError.Unsupported, Assert.Throws<ImageFormatException>(() => DiskImage.Open(child).Dispose()).Error);
+        Assert.Equal(ImageError.MissingFile, Assert.Throws<ImageFormatException>(() => DiskImage.Open(child).Dispose()).Error);
+    }
+
+    [Fact]
+    public void Open_DeltaDescriptorNamingItself_ThrowsLoop()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("data.bin"), new byte[4096]);
+        var path = dir.File("self.vmdk");
+        File.WriteAllText(path, "# Disk DescriptorFile\nparentCID=12345678\nparentFileNameHint=\"self.vmdk\"\nRW 8 FLAT \"data.bin\" 0\n");
+
+        Assert.Equal(ImageError.Loop, Assert.Throws<ImageFormatException>(() => DiskImage.Open(path).Dispose()).Error);
     }
 
     [Theory]

@@ -3,17 +3,22 @@ using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vmdk;
 
-/// <summary>A VMDK: its extents laid end to end. File offsets are reported only for data stored in the opened file itself.</summary>
+/// <summary>
+/// A VMDK: its extents laid end to end, over the parent disk for delta links. File offsets are reported only for data
+/// stored in the opened file itself.
+/// </summary>
 internal sealed class VmdkDisk : IVirtualDisk
 {
     private readonly FileByteSource _file;
     private readonly IVmdkExtent[] _extents;
     private readonly long[] _starts;
     private readonly bool _dataInOpenedFile;
+    private readonly IVirtualDisk? _parent;
 
-    public VmdkDisk(FileByteSource file, string subformat, IReadOnlyList<IVmdkExtent> extents, bool dataInOpenedFile)
+    public VmdkDisk(FileByteSource file, string subformat, IReadOnlyList<IVmdkExtent> extents, bool dataInOpenedFile, IVirtualDisk? parent)
     {
         _file = file;
+        _parent = parent;
         Subformat = subformat;
         _dataInOpenedFile = dataInOpenedFile;
         _extents = [.. extents.Where(e => e.Length > 0)];
@@ -36,7 +41,7 @@ internal sealed class VmdkDisk : IVirtualDisk
 
     public long FileSize { get; }
 
-    public IReadOnlyList<string> Chain => [_file.Path];
+    public IReadOnlyList<string> Chain => _parent is null ? [_file.Path] : [_file.Path, .. _parent.Chain];
 
     public long Length { get; }
 
@@ -67,7 +72,7 @@ internal sealed class VmdkDisk : IVirtualDisk
 
             var inExtent = pos - _starts[i];
             var chunk = (int)Math.Min(_extents[i].Length - inExtent, n - done);
-            _extents[i].Read(inExtent, buffer.Slice(done, chunk));
+            _extents[i].Read(inExtent, buffer.Slice(done, chunk), _parent, _starts[i]);
             done += chunk;
         }
 
@@ -82,7 +87,7 @@ internal sealed class VmdkDisk : IVirtualDisk
             _extents[i].Map(builder, _starts[i], _dataInOpenedFile);
         }
 
-        return builder.Build(Length);
+        return LayeredExtentMap.Resolve(builder.Build(Length), _parent, Length);
     }
 
     public void Dispose()
@@ -93,5 +98,6 @@ internal sealed class VmdkDisk : IVirtualDisk
         }
 
         _file.Dispose();
+        _parent?.Dispose();
     }
 }

@@ -26,7 +26,7 @@ internal sealed class VmdkFlatExtent : IVmdkExtent
 
     public long FileSize => _file.Length;
 
-    public void Read(long offset, Span<byte> buffer) => _file.ReadExactlyAt(_start + offset, buffer, "vmdk flat extent");
+    public void Read(long offset, Span<byte> buffer, IVirtualDisk? parent, long diskOffset) => _file.ReadExactlyAt(_start + offset, buffer, "vmdk flat extent");
 
     public void Map(ExtentMapBuilder builder, long diskOffset, bool withFileOffsets)
     {

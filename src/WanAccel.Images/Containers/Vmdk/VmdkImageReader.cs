@@ -26,7 +26,7 @@ internal sealed class VmdkImageReader : IImageFormatReader
             case CowdMagic:
                 throw new ImageFormatException(ImageError.Unsupported, $"{path}: vmdk COWD (ESX sparse) extents");
             case VmdkSparseHeader.Magic:
-                return OpenMonolithic(path, file);
+                return OpenMonolithic(path, file, context);
         }
 
         if (file.Length > VmdkDescriptor.MaxBytes)
@@ -37,8 +37,8 @@ internal sealed class VmdkImageReader : IImageFormatReader
         var text = new byte[file.Length];
         file.ReadExactlyAt(0, text, "vmdk descriptor");
         var descriptor = VmdkDescriptor.Parse(text, path);
-        CheckNoParent(descriptor, path);
         var extents = new List<IVmdkExtent>();
+        IVirtualDisk? parent = null;
         try
         {
             long total = 0;
@@ -53,10 +53,12 @@ internal sealed class VmdkImageReader : IImageFormatReader
                 extents.Add(OpenExtent(path, line));
             }
 
-            return new VmdkDisk(file, descriptor.CreateType, extents, dataInOpenedFile: false);
+            parent = OpenParent(descriptor, path, context);
+            return new VmdkDisk(file, descriptor.CreateType, extents, dataInOpenedFile: false, parent);
         }
         catch
         {
+            parent?.Dispose();
             foreach (var e in extents)
             {
                 e.Dispose();
@@ -66,17 +68,17 @@ internal sealed class VmdkImageReader : IImageFormatReader
         }
     }
 
-    private static VmdkDisk OpenMonolithic(string path, FileByteSource file)
+    private static VmdkDisk OpenMonolithic(string path, FileByteSource file, ImageOpenContext context)
     {
         var header = VmdkSparseHeader.Read(file, path);
         var subformat = header.Compressed ? "streamOptimized" : "monolithicSparse";
+        VmdkDescriptor? descriptor = null;
         if (header.DescriptorOffsetSectors > 0 && header.DescriptorSizeSectors > 0)
         {
             var offset = header.DescriptorOffsetSectors * VmdkSparseHeader.Sector;
             var text = new byte[Math.Min(header.DescriptorSizeSectors * VmdkSparseHeader.Sector, file.Length - offset)];
             file.ReadExactlyAt(offset, text, "vmdk embedded descriptor");
-            var descriptor = VmdkDescriptor.Parse(text, path);
-            CheckNoParent(descriptor, path);
+            descriptor = VmdkDescriptor.Parse(text, path);
             if (descriptor.CreateType.Length > 0)
             {
                 subformat = descriptor.CreateType;
@@ -84,15 +86,24 @@ internal sealed class VmdkImageReader : IImageFormatReader
         }
 
         var extent = new VmdkSparseExtent(file, header, header.CapacitySectors * VmdkSparseHeader.Sector);
-        return new VmdkDisk(file, subformat, [extent], dataInOpenedFile: true);
+        var parent = descriptor is null ? null : OpenParent(descriptor, path, context);
+        return new VmdkDisk(file, subformat, [extent], dataInOpenedFile: true, parent);
     }
 
-    private static void CheckNoParent(VmdkDescriptor descriptor, string path)
+    /// <summary>The parent of a delta link (parentCID other than ffffffff), by its parentFileNameHint.</summary>
+    private static IVirtualDisk? OpenParent(VmdkDescriptor descriptor, string path, ImageOpenContext context)
     {
-        if (descriptor.Keys.TryGetValue("parentCID", out var cid) && !cid.Equals("ffffffff", StringComparison.OrdinalIgnoreCase))
+        if (!descriptor.Keys.TryGetValue("parentCID", out var cid) || cid.Equals("ffffffff", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ImageFormatException(ImageError.Unsupported, $"{path}: vmdk delta disk (parentCID {cid}) not supported");
+            return null;
         }
+
+        if (!descriptor.Keys.TryGetValue("parentFileNameHint", out var hint) || hint.Length == 0)
+        {
+            throw new ImageFormatException(ImageError.Corrupt, $"{path}: vmdk delta disk (parentCID {cid}) without parentFileNameHint");
+        }
+
+        return context.OpenParent(path, hint);
     }
 
     private static IVmdkExtent OpenExtent(string descriptorPath, VmdkExtentLine line)

@@ -46,7 +46,7 @@ internal sealed class VmdkSparseExtent : IVmdkExtent
 
     private long CapacityBytes => _header.CapacitySectors * Sector;
 
-    public void Read(long offset, Span<byte> buffer)
+    public void Read(long offset, Span<byte> buffer, IVirtualDisk? parent, long diskOffset)
     {
         var grainBytes = _header.GrainBytes;
         var done = 0;
@@ -57,7 +57,11 @@ internal sealed class VmdkSparseExtent : IVmdkExtent
             var chunk = (int)Math.Min(grainBytes - inGrain, buffer.Length - done);
             var dest = buffer.Slice(done, chunk);
             var gte = pos < CapacityBytes ? GetGte(pos / grainBytes) : 0;
-            if (gte <= 1)
+            if (gte == 0)
+            {
+                LayeredExtentMap.ReadBacking(parent, diskOffset + pos, dest);
+            }
+            else if (gte == 1)
             {
                 dest.Clear();
             }

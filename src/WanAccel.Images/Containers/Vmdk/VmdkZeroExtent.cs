@@ -9,7 +9,8 @@ internal sealed class VmdkZeroExtent(long length) : IVmdkExtent
 
     public long FileSize => 0;
 
-    public void Read(long offset, Span<byte> buffer) => buffer.Clear();
+    public void Read(long offset, Span<byte> buffer, IVirtualDisk? parent, long diskOffset) =>
+        LayeredExtentMap.ReadBacking(parent, diskOffset + offset, buffer);
 
     public void Map(ExtentMapBuilder builder, long diskOffset, bool withFileOffsets) =>
         builder.Add(diskOffset, length, ExtentKind.Unallocated);

@@ -1,10 +1,12 @@
 using WanAccel.Images.Containers;
 using WanAccel.Images.Containers.Qcow2;
+using System.Diagnostics;
 using WanAccel.Images.Tests.Support;
+using Xunit.Abstractions;
 
 namespace WanAccel.Images.Tests.Containers;
 
-public sealed class Qcow2ImageReaderTests
+public sealed class Qcow2ImageReaderTests(ITestOutputHelper output)
 {
     private const long DiskSize = (32L << 20) + 7680;
 
@@ -90,8 +92,10 @@ public sealed class Qcow2ImageReaderTests
         Tool.Run("qemu-io", "-c", "write -P 1 0 64k", "-c", "write -P 2 50G 128k", "-c", "write -z 70G 1M",
             "-c", "write -P 3 107374116864 64k", image);
 
+        var clock = Stopwatch.StartNew();
         using var disk = DiskImage.Open(image);
         var map = disk.GetAllocationMap();
+        output.WriteLine($"open + map of a 100 GiB sparse qcow2: {clock.Elapsed.TotalMilliseconds:F1} ms, {map.Count} extents (informational, not asserted)");
 
         QemuOracle.AssertMapAgrees(map, QemuOracle.Map(image), disk.Length);
         Assert.Equal(100L << 30, disk.Length);

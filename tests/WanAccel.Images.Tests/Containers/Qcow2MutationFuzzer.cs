@@ -15,7 +15,9 @@ internal static class MutationFuzzer
     public static int Iterations =>
         int.TryParse(Environment.GetEnvironmentVariable("WANACCEL_FUZZ_ITERATIONS"), out var n) && n > 0 ? n : 3000;
 
-    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+    /// <summary>Wall-clock cap per run (default 60 s); WANACCEL_FUZZ_SECONDS overrides it.</summary>
+    public static TimeSpan Budget =>
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("WANACCEL_FUZZ_SECONDS"), out var s) && s > 0 ? s : 60);
     private static readonly TimeSpan s_perMutant = TimeSpan.FromSeconds(10);
 
     /// <summary>Mutates <paramref name="seedFile"/> in place <see cref="Iterations"/> times (restoring it after), opening <paramref name="openPath"/> each time.</summary>

@@ -112,7 +112,8 @@ internal static class QemuOracle
             e.GetProperty("depth").GetInt32(),
             !e.TryGetProperty("present", out var p) || p.GetBoolean(),
             e.GetProperty("zero").GetBoolean(),
-            e.GetProperty("data").GetBoolean()))];
+            e.GetProperty("data").GetBoolean(),
+            e.TryGetProperty("offset", out var off) ? off.GetInt64() : -1))];
     }
 
     /// <summary>Checks the map invariants (sorted, covering, merged) and agreement with qemu, segment by segment.</summary>
@@ -142,6 +143,11 @@ internal static class QemuOracle
             if (q.Data && !q.Zero)
             {
                 Assert.True(o.Kind == ExtentKind.Allocated && o.Layer == q.Depth, where);
+                if (o.FileOffset >= 0 && q.Offset >= 0 && q.Depth == 0)
+                {
+                    // Same host offset for the same guest byte (qemu reports it for the top file).
+                    Assert.True(o.FileOffset + (pos - o.Offset) == q.Offset + (pos - q.Start), "file offset: " + where);
+                }
             }
             else if (q.Data)
             {
@@ -193,4 +199,4 @@ internal static class QemuOracle
 }
 
 /// <summary>One entry of <c>qemu-img map --output=json</c>.</summary>
-internal readonly record struct QemuMapEntry(long Start, long Length, int Depth, bool Present, bool Zero, bool Data);
+internal readonly record struct QemuMapEntry(long Start, long Length, int Depth, bool Present, bool Zero, bool Data, long Offset);

@@ -1,4 +1,7 @@
+using WanAccel.Images.Containers.Qcow2;
 using WanAccel.Images.Containers.Raw;
+using WanAccel.Images.Containers.Vdi;
+using WanAccel.Images.Containers.Vmdk;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers;
@@ -12,6 +15,9 @@ public static class DiskImage
     // Order matters: specific signatures first; raw accepts anything and comes last.
     private static readonly IImageFormatReader[] s_readers =
     [
+        new Qcow2ImageReader(),
+        new VmdkImageReader(),
+        new VdiImageReader(),
         new RawImageReader(),
     ];
 

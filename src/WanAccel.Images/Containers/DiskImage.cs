@@ -12,6 +12,8 @@ public static class DiskImage
     // Order matters: specific signatures first; raw accepts anything and comes last.
     private static readonly IImageFormatReader[] s_readers =
     [
+        new Vhdx.VhdxImageReader(),
+        new Vhd.VhdImageReader(),
         new RawImageReader(),
     ];
 

@@ -30,6 +30,7 @@ public sealed class VhdImageTests
         Assert.Equal(Sha256(QemuToRaw(dir, vhd, "vpc")), Sha256(disk));
         var map = disk.GetAllocationMap();
         AssertWellFormed(map, disk.Length);
+        AssertMapPointsAtData(disk, map);
         if (subformat == "fixed")
         {
             // qemu's vpc driver calls all of a fixed VHD data; we report the holes of the sparse container like a

@@ -110,6 +110,32 @@ internal static class VhdTestSupport
         Assert.Equal(length, pos);
     }
 
+    /// <summary>
+    /// Asserts that every allocated extent's FileOffset in layer file <c>chain[Layer]</c> holds exactly the bytes the
+    /// disk reads at its Offset, and that unallocated/zero extents read as zeros (checks at most 256 KiB per extent).
+    /// </summary>
+    public static void AssertMapPointsAtData(IVirtualDisk disk, IReadOnlyList<DiskExtent> map)
+    {
+        foreach (var e in map)
+        {
+            var n = (int)Math.Min(e.Length, 256 * 1024);
+            var expected = new byte[n];
+            Assert.Equal(n, disk.ReadAt(e.Offset, expected));
+            if (e.Kind == ExtentKind.Allocated)
+            {
+                using var fs = File.OpenRead(disk.Chain[e.Layer]);
+                fs.Position = e.FileOffset;
+                var actual = new byte[n];
+                fs.ReadExactly(actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"extent at {e.Offset} (layer {e.Layer}, file offset {e.FileOffset}) does not hold the disk's bytes");
+            }
+            else if (e.Layer == 0 || e.Kind == ExtentKind.Zero)
+            {
+                Assert.True(expected.AsSpan().IndexOfAnyExcept((byte)0) < 0, $"{e.Kind} extent at {e.Offset} reads non-zero bytes");
+            }
+        }
+    }
+
     /// <summary>Asserts every byte of <paramref name="raw"/> in [offset, offset+length) is zero.</summary>
     public static void AssertZeros(string raw, long offset, long length)
     {

@@ -70,10 +70,6 @@ public sealed class VhdxImageTests
         var rng = new Random(11);
         foreach (var offset in offsets)
         {
-            var chunk = dir.File("chunk");
-            var data = new byte[65536];
-            rng.NextBytes(data);
-            File.WriteAllBytes(chunk, data);
             Tool.Run("qemu-io", "-f", "vhdx", "-c", $"write -P {rng.Next(1, 255)} {offset} 65536", vhdx);
         }
 

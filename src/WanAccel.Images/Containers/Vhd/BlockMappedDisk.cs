@@ -146,7 +146,7 @@ internal abstract class BlockMappedDisk : IVirtualDisk
     public virtual IReadOnlyList<DiskExtent> GetAllocationMap()
     {
         var own = new ExtentListBuilder();
-        var bits = new byte[BitmapBytes];
+        byte[]? bits = null;
         for (long index = 0; index < BlockCount; index++)
         {
             var start = index * BlockSize;
@@ -164,6 +164,7 @@ internal abstract class BlockMappedDisk : IVirtualDisk
                     own.Add(start, len, ExtentKind.Allocated, entry.FileOffset);
                     break;
                 default:
+                    bits ??= new byte[BitmapBytes];
                     ReadSectorBitmap(index, bits);
                     var sectors = (len + SectorSize - 1) / SectorSize;
                     for (long s = 0; s < sectors;)

@@ -21,7 +21,8 @@ internal static class ParentPathResolver
             {
                 var full = Path.IsPathRooted(candidate) ? candidate : Path.Combine(childDir, candidate);
                 tried.Add(full);
-                if (File.Exists(full))
+                // Length ≥ 512 also rules out FIFOs and devices (st_size 0), whose open could block or never end.
+                if (File.Exists(full) && new FileInfo(full).Length >= 512)
                 {
                     return Path.GetFullPath(full);
                 }

@@ -22,7 +22,7 @@ internal static class VhdxLog
     private const int Page = 4096;
     private const int EntryHeaderSize = 64;
 
-    private sealed record Entry(int Position, uint Length, uint Tail, ulong Sequence, ulong FlushedFileOffset, byte[] Bytes, int DescriptorCount);
+    private sealed record Entry(int Position, uint Length, uint Tail, ulong Sequence, ulong FlushedFileOffset, int DescriptorCount);
 
     public static LogReplayedSource Replay(string path, IByteSource file, VhdxHeader header)
     {
@@ -67,7 +67,7 @@ internal static class VhdxLog
         var result = new LogReplayedSource(file);
         foreach (var entry in active)
         {
-            Apply(path, entry, result);
+            Apply(path, entry, EntryBytes(log, entry.Position, entry.Length), result);
         }
 
         result.Seal();
@@ -138,11 +138,7 @@ internal static class VhdxLog
             return null;
         }
 
-        // The entry may wrap around the end of the circular log.
-        var bytes = new byte[length];
-        var first = (int)Math.Min(length, log.Length - position);
-        log.AsSpan(position, first).CopyTo(bytes);
-        log.AsSpan(0, (int)length - first).CopyTo(bytes.AsSpan(first));
+        var bytes = EntryBytes(log, position, length).Span;
         if (!Crc32C.Verify(bytes, 4))
         {
             return null;
@@ -152,7 +148,7 @@ internal static class VhdxLog
         var dataSectors = 0L;
         for (var i = 0; i < count; i++)
         {
-            var d = bytes.AsSpan(EntryHeaderSize + (i * 32), 32);
+            var d = bytes.Slice(EntryHeaderSize + (i * 32), 32);
             var isData = d[..4].SequenceEqual("desc"u8);
             if ((!isData && !d[..4].SequenceEqual("zero"u8)) || BinaryPrimitives.ReadUInt64LittleEndian(d[24..]) != sequence)
             {
@@ -167,7 +163,7 @@ internal static class VhdxLog
                     return null;
                 }
 
-                var s = bytes.AsSpan((int)sectorAt, Page);
+                var s = bytes.Slice((int)sectorAt, Page);
                 if (!s[..4].SequenceEqual("data"u8)
                     || BinaryPrimitives.ReadUInt32LittleEndian(s[4..]) != (uint)(sequence >> 32)
                     || BinaryPrimitives.ReadUInt32LittleEndian(s[4092..]) != (uint)sequence)
@@ -184,19 +180,34 @@ internal static class VhdxLog
             return null;
         }
 
-        var entry = new Entry(position, length, tail, sequence, BinaryPrimitives.ReadUInt64LittleEndian(h[48..]), bytes, (int)count);
+        var entry = new Entry(position, length, tail, sequence, BinaryPrimitives.ReadUInt64LittleEndian(h[48..]), (int)count);
         memo[position] = entry;
         return entry;
     }
 
-    private static void Apply(string path, Entry entry, LogReplayedSource target)
+    /// <summary>The entry's bytes; copied only when it wraps around the end of the circular log (memo holds no copies).</summary>
+    private static ReadOnlyMemory<byte> EntryBytes(byte[] log, int position, uint length)
     {
-        var bytes = entry.Bytes;
+        if (position + (long)length <= log.Length)
+        {
+            return log.AsMemory(position, (int)length);
+        }
+
+        var bytes = new byte[length];
+        var first = log.Length - position;
+        log.AsSpan(position, first).CopyTo(bytes);
+        log.AsSpan(0, (int)length - first).CopyTo(bytes.AsSpan(first));
+        return bytes;
+    }
+
+    private static void Apply(string path, Entry entry, ReadOnlyMemory<byte> memory, LogReplayedSource target)
+    {
+        var bytes = memory.Span;
         var descriptorArea = (EntryHeaderSize + (entry.DescriptorCount * 32) + Page - 1) / Page * Page;
         var dataSector = 0;
         for (var i = 0; i < entry.DescriptorCount; i++)
         {
-            var d = bytes.AsSpan(EntryHeaderSize + (i * 32), 32);
+            var d = bytes.Slice(EntryHeaderSize + (i * 32), 32);
             var offset = BinaryPrimitives.ReadUInt64LittleEndian(d[16..]);
             if (d[..4].SequenceEqual("zero"u8))
             {
@@ -216,7 +227,7 @@ internal static class VhdxLog
             }
 
             // The 4 KiB page = 8 leading bytes (descriptor) + 4084 bytes (data sector) + 4 trailing bytes (descriptor).
-            var s = bytes.AsSpan(descriptorArea + (dataSector * Page), Page);
+            var s = bytes.Slice(descriptorArea + (dataSector * Page), Page);
             var page = new byte[Page];
             d.Slice(8, 8).CopyTo(page);
             s.Slice(8, 4084).CopyTo(page.AsSpan(8));

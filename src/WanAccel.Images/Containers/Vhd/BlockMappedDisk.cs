@@ -10,11 +10,11 @@ namespace WanAccel.Images.Containers.Vhd;
 /// </summary>
 internal abstract class BlockMappedDisk : IVirtualDisk
 {
-    private readonly IDisposable _owner;
+    private readonly FileByteSource _owner;
 
     /// <param name="data">Where payload offsets point (the container file, or a log-replayed view of it).</param>
-    /// <param name="owner">Disposed with the disk (the container file).</param>
-    protected BlockMappedDisk(IByteSource data, IDisposable owner, string path, long length, long blockSize, int sectorSize, IVirtualDisk? parent)
+    /// <param name="owner">The container file: disposed with the disk; its length is <see cref="FileSize"/>.</param>
+    protected BlockMappedDisk(IByteSource data, FileByteSource owner, string path, long length, long blockSize, int sectorSize, IVirtualDisk? parent)
     {
         Data = data;
         _owner = owner;
@@ -31,7 +31,7 @@ internal abstract class BlockMappedDisk : IVirtualDisk
 
     public abstract string Subformat { get; }
 
-    public long FileSize => Data.Length;
+    public long FileSize => _owner.Length;
 
     public IReadOnlyList<string> Chain { get; }
 

@@ -76,7 +76,7 @@ public sealed class VhdxDifferencingTests
         Assert.Equal(ImageError.Corrupt, ex.Error);
     }
 
-    private static string CreateParent(TempDir dir, out Guid dataWriteGuid)
+    internal static string CreateParent(TempDir dir, out Guid dataWriteGuid)
     {
         var raw = dir.File("parent.raw");
         CreatePatternedRaw(raw, Size, seed: 21, blocks: 16);
@@ -87,7 +87,7 @@ public sealed class VhdxDifferencingTests
     }
 
     /// <summary>Child: block 0 ZERO, block 3 partially present (bitmap), block 5 fully present, the rest from the parent.</summary>
-    private static (string Path, byte[] Expected) CreateChild(TempDir dir, string parentPath, (string, string)[] locator)
+    internal static (string Path, byte[] Expected) CreateChild(TempDir dir, string parentPath, (string, string)[] locator)
     {
         var path = dir.File("child.vhdx");
         Tool.Run("qemu-img", "create", "-f", "vhdx", "-o", "block_size=1M", path, Size.ToString());

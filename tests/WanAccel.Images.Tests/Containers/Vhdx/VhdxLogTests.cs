@@ -46,7 +46,7 @@ public sealed class VhdxLogTests
         Assert.Equal(ImageError.Corrupt, ex.Error);
     }
 
-    private static (string Path, long PageVirtualOffset, byte[] Page) CreateDirty(TempDir dir, bool corruptEntry)
+    internal static (string Path, long PageVirtualOffset, byte[] Page) CreateDirty(TempDir dir, bool corruptEntry)
     {
         var raw = dir.File("src.raw");
         CreatePatternedRaw(raw, 16L << 20, seed: 8, blocks: 30);

@@ -59,6 +59,38 @@ public sealed class VhdxImageTests
     }
 
     [Fact]
+    public void GetAllocationMap_Sparse100GbVhdxWithWrites_AllocatesExactlyTheWrittenBlocks()
+    {
+        using var dir = new TempDir();
+        var vhdx = dir.File("big.vhdx");
+        Tool.Run("qemu-img", "create", "-f", "vhdx", vhdx, "100G");
+        var offsets = new[] { 0L, (50L << 30) + (12345 * 512), (100L << 30) - 65536 };
+        foreach (var offset in offsets)
+        {
+            Tool.Run("qemu-io", "-f", "vhdx", "-c", $"write -P 0x5a {offset} 65536", vhdx);
+        }
+
+        using var info = System.Text.Json.JsonDocument.Parse(Tool.Run("qemu-img", "info", "-f", "vhdx", "--output=json", vhdx));
+        var blockSize = info.RootElement.GetProperty("cluster-size").GetInt64();
+        using var disk = DiskImage.Open(vhdx);
+
+        var map = disk.GetAllocationMap();
+        AssertWellFormed(map, disk.Length);
+        AssertMapPointsAtData(disk, map);
+        var expectedBlocks = offsets.Select(o => o / blockSize).Distinct().Order().ToList();
+        var allocated = map.Where(e => e.Kind == ExtentKind.Allocated).ToList();
+        Assert.Equal(expectedBlocks.Select(b => (b * blockSize, blockSize)), allocated.Select(e => (e.Offset, e.Length)));
+        Assert.DoesNotContain(map, e => e.Kind == ExtentKind.Unallocated);
+        foreach (var offset in offsets)
+        {
+            var buffer = new byte[65536 + 1024];
+            disk.ReadAt(offset - 512 < 0 ? 0 : offset - 512, buffer);
+            var start = offset == 0 ? 0 : 512;
+            Assert.True(buffer.AsSpan(start, 65536).IndexOfAnyExcept((byte)0x5a) < 0, $"pattern missing at {offset}");
+        }
+    }
+
+    [Fact]
     public void GetAllocationMap_SparseVhdxPastFirstChunk_MapsDataBeyondInterleavedBitmapEntries()
     {
         // 1 MiB blocks with 512-byte sectors: chunk ratio 4096, so blocks past 4 GiB sit after the first sector

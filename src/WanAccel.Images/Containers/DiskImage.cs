@@ -1,6 +1,8 @@
 using WanAccel.Images.Containers.Qcow2;
 using WanAccel.Images.Containers.Raw;
 using WanAccel.Images.Containers.Vdi;
+using WanAccel.Images.Containers.Vhd;
+using WanAccel.Images.Containers.Vhdx;
 using WanAccel.Images.Containers.Vmdk;
 using WanAccel.Images.IO;
 
@@ -18,6 +20,8 @@ public static class DiskImage
         new Qcow2ImageReader(),
         new VmdkImageReader(),
         new VdiImageReader(),
+        new VhdxImageReader(),
+        new VhdImageReader(),
         new RawImageReader(),
     ];
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using WanAccel.Core.Fingerprints;
 
@@ -109,7 +110,7 @@ public sealed partial class LogChunkStore
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         Segment.WriteHeader(handle, number);
         var segment = new Segment(number, _directory, handle, Segment.HeaderSize);
-        segment.IndexWriter = new SegmentIndexWriter(segment.IndexPath);
+        segment.IndexWriter = new SegmentIndexWriter(segment.IndexPath, _sidecarHash);
         return segment;
     }
 
@@ -128,7 +129,7 @@ public sealed partial class LogChunkStore
         _segments.RemoveAt(0);
         Volatile.Write(ref _ring[segment.Number & _ringMask], null); // readers treat its entries as absent from here on
 
-        byte[]? entries = SegmentIndexFile.TryLoad(segment.IndexPath, segment.Length, out int count);
+        byte[]? entries = SegmentIndexFile.TryLoad(segment.IndexPath, segment.Length, out int count); // pooled: no garbage per segment
         if (entries is null)
         {
             ChunkStoreLog.SidecarLost(_logger, segment.Number);
@@ -141,6 +142,8 @@ public sealed partial class LogChunkStore
                 SegmentIndexFile.ReadEntry(entries.AsSpan(i * SegmentIndexFile.EntrySize), out ulong prefix, out long offset, out int length);
                 _index.Remove(prefix, ChunkLocation.Pack(segment.Number, offset, length));
             }
+
+            ArrayPool<byte>.Shared.Return(entries);
         }
 
         Volatile.Write(ref _usedBytes, _usedBytes - segment.Length);

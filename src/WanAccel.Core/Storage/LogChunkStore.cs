@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Hashing;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -44,6 +45,7 @@ public sealed partial class LogChunkStore : IChunkStore
     private readonly Segment?[] _ring;
     private readonly int _ringMask;
     private readonly List<Segment> _segments = [];
+    private readonly XxHash3 _sidecarHash = new();
     private readonly byte[] _writeBuffer = GC.AllocateUninitializedArray<byte>(ChunkRecord.MaxSize);
     private readonly FileStream _lockFile;
     private readonly ChunkIndex _index;

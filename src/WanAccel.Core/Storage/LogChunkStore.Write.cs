@@ -90,8 +90,13 @@ public sealed partial class LogChunkStore
     private void RollLocked()
     {
         var sealing = _active;
-        RandomAccess.FlushToDisk(sealing.Handle);
-        sealing.IndexWriter!.Seal(sealing.Length);
+        bool durable = _options.FlushMode != ChunkStoreFlushMode.Never;
+        if (durable)
+        {
+            RandomAccess.FlushToDisk(sealing.Handle); // data before the trailer that vouches for it
+        }
+
+        sealing.IndexWriter!.Seal(sealing.Length, durable);
         sealing.IndexWriter = null;
 
         long number = sealing.Number + 1;

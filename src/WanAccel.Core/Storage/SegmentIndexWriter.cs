@@ -41,14 +41,18 @@ internal sealed class SegmentIndexWriter : IDisposable
         _count++;
     }
 
-    /// <summary>Writes the trailer and fsyncs; the segment is sealed once this returns.</summary>
-    public void Seal(long dataLength)
+    /// <summary>Writes the trailer and (unless <paramref name="durable"/> is false) fsyncs; the segment is sealed once this returns.</summary>
+    public void Seal(long dataLength, bool durable = true)
     {
         FlushBuffer();
         Span<byte> trailer = stackalloc byte[SegmentIndexFile.TrailerSize];
         SegmentIndexFile.WriteTrailer(trailer, _count, dataLength, _hash.GetCurrentHashAsUInt64());
         RandomAccess.Write(_handle, trailer, _fileOffset);
-        RandomAccess.FlushToDisk(_handle);
+        if (durable)
+        {
+            RandomAccess.FlushToDisk(_handle);
+        }
+
         Dispose();
     }
 

@@ -105,6 +105,32 @@ public sealed class LogChunkStoreTests
         Assert.Equal(3000, reopened.TryRead(extra.Id, new byte[3000]));
     }
 
+    [Theory]
+    [InlineData(ChunkStoreFlushMode.OnSeal)]
+    [InlineData(ChunkStoreFlushMode.Periodic)]
+    [InlineData(ChunkStoreFlushMode.Never)]
+    public void Open_AfterDisposeInEachFlushMode_FindsEveryChunk(ChunkStoreFlushMode mode)
+    {
+        using var directory = new StoreDirectory();
+        var chunks = TestChunk.Varied(200, 16 * 1024);
+        var options = directory.Options(capacityBytes: 64L << 20, segmentBytes: 256 << 10) with
+        {
+            FlushMode = mode,
+            FlushInterval = TimeSpan.FromMilliseconds(1), // fires during the adds; nothing waits for it
+        };
+        using (var store = LogChunkStore.Open(options))
+        {
+            foreach (var chunk in chunks)
+            {
+                Assert.True(store.TryAdd(chunk.Id, chunk.Data));
+            }
+        }
+
+        using var reopened = LogChunkStore.Open(options);
+
+        AssertAllReadable(reopened, chunks);
+    }
+
     [Fact]
     public void Open_SidecarDamaged_RescansSegmentAndFindsEveryChunk()
     {

@@ -69,7 +69,7 @@ public sealed partial class LogChunkStore
 
     private void EnsureRoomLocked(int size)
     {
-        if (_active.Length + size > _options.SegmentBytes && _active.Length > Segment.HeaderSize)
+        if (_active.Length + size > _options.EffectiveSegmentBytes && _active.Length > Segment.HeaderSize)
         {
             RollLocked();
         }

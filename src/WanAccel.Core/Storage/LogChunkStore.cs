@@ -65,7 +65,7 @@ public sealed partial class LogChunkStore : IChunkStore
         _logger = logger;
         _directory = System.IO.Path.GetFullPath(options.Path);
         // A power of two covering every live segment number, so number & mask finds a segment without a dictionary.
-        _ring = new Segment?[(int)BitOperations.RoundUpToPowerOf2((uint)(options.CapacityBytes / options.SegmentBytes + 2))];
+        _ring = new Segment?[(int)BitOperations.RoundUpToPowerOf2((uint)(options.CapacityBytes / options.EffectiveSegmentBytes + 2))];
         _ringMask = _ring.Length - 1;
 
         Directory.CreateDirectory(_directory);

@@ -17,18 +17,39 @@ public sealed class ChunkStoreOptionsTests
         {
             Path = " ",
             SegmentBytes = 1000,
-            CapacityBytes = 1000,
             FlushMode = ChunkStoreFlushMode.Periodic,
             FlushInterval = TimeSpan.Zero,
         };
 
         var errors = options.Validate();
 
-        Assert.Equal(4, errors.Count);
+        Assert.Equal(3, errors.Count);
         Assert.Contains(errors, e => e.StartsWith("Path"));
         Assert.Contains(errors, e => e.StartsWith("SegmentBytes"));
-        Assert.Contains(errors, e => e.StartsWith("CapacityBytes"));
         Assert.Contains(errors, e => e.StartsWith("FlushInterval"));
+    }
+
+    [Fact]
+    public void Validate_CapacityBelowTwoSegments_ListsCapacityAndOtherErrors()
+    {
+        var options = new ChunkStoreOptions { Path = "", CapacityBytes = 100_000, FlushMode = (ChunkStoreFlushMode)9 };
+
+        var errors = options.Validate();
+
+        Assert.Equal(3, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("CapacityBytes"));
+    }
+
+    [Theory]
+    [InlineData(1L << 20, 64L << 10)]
+    [InlineData(100L << 20, (100L << 20) / 16)]
+    [InlineData(10L << 30, 64L << 20)]
+    public void EffectiveSegmentBytes_Automatic_IsSixteenthOfCapacityClamped(long capacity, long expected)
+    {
+        var options = new ChunkStoreOptions { Path = "/tmp/x", CapacityBytes = capacity };
+
+        Assert.Equal(expected, options.EffectiveSegmentBytes);
+        Assert.Empty(options.Validate());
     }
 
     [Fact]

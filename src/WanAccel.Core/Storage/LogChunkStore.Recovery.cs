@@ -39,6 +39,7 @@ public sealed partial class LogChunkStore
                 (entries, count) = Scan(segment);
                 if (i < found.Count - 1)
                 {
+                    RandomAccess.FlushToDisk(segment.Handle); // crashed before its seal: make the data durable first
                     WriteSidecar(segment, entries, count).Seal(segment.Length);
                 }
             }

@@ -8,4 +8,10 @@ public enum ChunkStoreFlushMode
 
     /// <summary>As <see cref="OnSeal"/>, plus an fsync of the active segment every <see cref="ChunkStoreOptions.FlushInterval"/>.</summary>
     Periodic,
+
+    /// <summary>
+    /// fsync only on Dispose; the kernel writes back on its own (~30 s). Seals never stall appends, but after a power
+    /// loss sealed segments may hold unwritten records: reads verify them, drop them as corrupt and return -1.
+    /// </summary>
+    Never,
 }

@@ -6,6 +6,9 @@ public sealed record ChunkStoreOptions
     /// <summary>Smallest segment: 64 KiB (tests use tiny stores; production keeps the default).</summary>
     public const long MinSegmentBytes = 64 * 1024;
 
+    /// <summary>Segment size chosen when <see cref="SegmentBytes"/> is 0 and the capacity is 1 GiB or more: 64 MiB.</summary>
+    public const long DefaultSegmentBytes = 64L << 20;
+
     /// <summary>Largest segment: 1 GiB, the reach of the 27-bit offset (in 8-byte units) of an index entry.</summary>
     public const long MaxSegmentBytes = ChunkLocation.MaxSegmentBytes;
 
@@ -18,8 +21,15 @@ public sealed record ChunkStoreOptions
     /// <summary>Upper bound of segment bytes on disk; the oldest segment is evicted beyond it. Default 10 GiB.</summary>
     public long CapacityBytes { get; init; } = 10L << 30;
 
-    /// <summary>Size at which a segment is sealed and a new one started; the unit of eviction. Default 64 MiB.</summary>
-    public long SegmentBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// Size at which a segment is sealed and a new one started; the unit of eviction. Default 0: automatic,
+    /// CapacityBytes / 16 clamped to [64 KiB, 64 MiB] (see <see cref="EffectiveSegmentBytes"/>), so at most 1/16 of
+    /// the cache goes per eviction and small stores need no tuning.
+    /// </summary>
+    public long SegmentBytes { get; init; }
+
+    /// <summary><see cref="SegmentBytes"/>, or the automatic size when it is 0.</summary>
+    public long EffectiveSegmentBytes => SegmentBytes > 0 ? SegmentBytes : Math.Clamp(CapacityBytes / 16, MinSegmentBytes, DefaultSegmentBytes);
 
     /// <summary>When data is fsynced. Default <see cref="ChunkStoreFlushMode.OnSeal"/>.</summary>
     public ChunkStoreFlushMode FlushMode { get; init; } = ChunkStoreFlushMode.OnSeal;
@@ -49,18 +59,18 @@ public sealed record ChunkStoreOptions
             errors.Add("Path is required.");
         }
 
-        if (SegmentBytes < MinSegmentBytes || SegmentBytes > MaxSegmentBytes)
+        long segmentBytes = EffectiveSegmentBytes;
+        if (SegmentBytes != 0 && (SegmentBytes < MinSegmentBytes || SegmentBytes > MaxSegmentBytes))
         {
-            errors.Add($"SegmentBytes must be between {MinSegmentBytes} and {MaxSegmentBytes} (is {SegmentBytes}).");
+            errors.Add($"SegmentBytes must be 0 (automatic) or between {MinSegmentBytes} and {MaxSegmentBytes} (is {SegmentBytes}).");
         }
-
-        if (CapacityBytes < 2 * SegmentBytes)
+        else if (CapacityBytes < 2 * segmentBytes)
         {
-            errors.Add($"CapacityBytes must be at least twice SegmentBytes so eviction keeps data (is {CapacityBytes}, SegmentBytes {SegmentBytes}).");
+            errors.Add($"CapacityBytes must be at least twice the segment size so eviction keeps data (is {CapacityBytes}, segments {segmentBytes}).");
         }
-        else if (SegmentBytes > 0 && CapacityBytes / SegmentBytes > MaxSegments)
+        else if (CapacityBytes / segmentBytes > MaxSegments)
         {
-            errors.Add($"CapacityBytes / SegmentBytes must be at most {MaxSegments} (is {CapacityBytes / SegmentBytes}); use larger segments.");
+            errors.Add($"CapacityBytes / SegmentBytes must be at most {MaxSegments} (is {CapacityBytes / segmentBytes}); use larger segments.");
         }
 
         if (!Enum.IsDefined(FlushMode))

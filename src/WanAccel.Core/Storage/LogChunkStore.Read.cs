@@ -19,6 +19,7 @@ public sealed partial class LogChunkStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         Span<ulong> candidates = stackalloc ulong[ChunkIndex.MaxCandidates];
         int found = _index.Find(id.Prefix, candidates);
+        int tooLong = 0;
         for (int i = 0; i < found; i++)
         {
             ulong location = candidates[i];
@@ -31,7 +32,8 @@ public sealed partial class LogChunkStore
             int length = ChunkLocation.Length(location);
             if (length > destination.Length)
             {
-                throw new ArgumentException($"Destination holds {destination.Length} bytes; the chunk has {length}.", nameof(destination));
+                tooLong = length; // maybe a prefix collision with a longer chunk: try the others first
+                continue;
             }
 
             switch (ReadRecord(segment, location, id, destination))
@@ -47,6 +49,11 @@ public sealed partial class LogChunkStore
 
                     break;
             }
+        }
+
+        if (tooLong > 0)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; the chunk has {tooLong}.", nameof(destination));
         }
 
         Interlocked.Increment(ref _misses);

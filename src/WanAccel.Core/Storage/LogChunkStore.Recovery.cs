@@ -21,14 +21,15 @@ public sealed partial class LogChunkStore
             found.RemoveAt(0);
         }
 
-        var entrySets = new (byte[] Entries, int Count)[found.Count];
+        var entrySets = new (byte[] Entries, int Count, bool Pooled)[found.Count];
         int scanned = 0;
         bool lastSealed = false;
         for (int i = 0; i < found.Count; i++)
         {
             var segment = found[i];
             byte[]? entries = SegmentIndexFile.TryLoad(segment.IndexPath, segment.Length, out int count);
-            if (entries is not null)
+            bool pooled = entries is not null;
+            if (pooled)
             {
                 lastSealed = i == found.Count - 1;
             }
@@ -38,12 +39,13 @@ public sealed partial class LogChunkStore
                 (entries, count) = Scan(segment);
                 if (i < found.Count - 1)
                 {
+                    RandomAccess.FlushToDisk(segment.Handle); // crashed before its seal: make the data durable first
                     WriteSidecar(segment, entries, count).Seal(segment.Length);
                 }
             }
 
             segment.EntryCount = count;
-            entrySets[i] = (entries, count);
+            entrySets[i] = (entries!, count, pooled);
         }
 
         var index = new ChunkIndex(entrySets.Sum(e => e.Count));
@@ -52,6 +54,8 @@ public sealed partial class LogChunkStore
             AddEntries(index, found[i], entrySets[i].Entries, entrySets[i].Count);
             AddSegmentLocked(found[i]);
         }
+
+        var last = entrySets.Length > 0 ? entrySets[^1] : default;
 
         Segment active;
         if (found.Count == 0 || lastSealed)
@@ -62,7 +66,15 @@ public sealed partial class LogChunkStore
         else
         {
             active = found[^1];
-            active.IndexWriter = WriteSidecar(active, entrySets[^1].Entries, entrySets[^1].Count); // rewritten, unsealed
+            active.IndexWriter = WriteSidecar(active, last.Entries, last.Count); // rewritten, unsealed
+        }
+
+        foreach (var set in entrySets)
+        {
+            if (set.Pooled)
+            {
+                ArrayPool<byte>.Shared.Return(set.Entries);
+            }
         }
 
         return (index, active, scanned);
@@ -177,9 +189,9 @@ public sealed partial class LogChunkStore
         return total;
     }
 
-    private static SegmentIndexWriter WriteSidecar(Segment segment, byte[] entries, int count)
+    private SegmentIndexWriter WriteSidecar(Segment segment, byte[] entries, int count)
     {
-        var writer = new SegmentIndexWriter(segment.IndexPath);
+        var writer = new SegmentIndexWriter(segment.IndexPath, _sidecarHash);
         for (int i = 0; i < count; i++)
         {
             SegmentIndexFile.ReadEntry(entries.AsSpan(i * SegmentIndexFile.EntrySize), out ulong prefix, out long offset, out int length);

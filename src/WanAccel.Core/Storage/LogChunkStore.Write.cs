@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using WanAccel.Core.Fingerprints;
 
@@ -68,7 +69,7 @@ public sealed partial class LogChunkStore
 
     private void EnsureRoomLocked(int size)
     {
-        if (_active.Length + size > _options.SegmentBytes && _active.Length > Segment.HeaderSize)
+        if (_active.Length + size > _options.EffectiveSegmentBytes && _active.Length > Segment.HeaderSize)
         {
             RollLocked();
         }
@@ -89,8 +90,13 @@ public sealed partial class LogChunkStore
     private void RollLocked()
     {
         var sealing = _active;
-        RandomAccess.FlushToDisk(sealing.Handle);
-        sealing.IndexWriter!.Seal(sealing.Length);
+        bool durable = _options.FlushMode != ChunkStoreFlushMode.Never;
+        if (durable)
+        {
+            RandomAccess.FlushToDisk(sealing.Handle); // data before the trailer that vouches for it
+        }
+
+        sealing.IndexWriter!.Seal(sealing.Length, durable);
         sealing.IndexWriter = null;
 
         long number = sealing.Number + 1;
@@ -109,7 +115,7 @@ public sealed partial class LogChunkStore
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         Segment.WriteHeader(handle, number);
         var segment = new Segment(number, _directory, handle, Segment.HeaderSize);
-        segment.IndexWriter = new SegmentIndexWriter(segment.IndexPath);
+        segment.IndexWriter = new SegmentIndexWriter(segment.IndexPath, _sidecarHash);
         return segment;
     }
 
@@ -128,7 +134,7 @@ public sealed partial class LogChunkStore
         _segments.RemoveAt(0);
         Volatile.Write(ref _ring[segment.Number & _ringMask], null); // readers treat its entries as absent from here on
 
-        byte[]? entries = SegmentIndexFile.TryLoad(segment.IndexPath, segment.Length, out int count);
+        byte[]? entries = SegmentIndexFile.TryLoad(segment.IndexPath, segment.Length, out int count); // pooled: no garbage per segment
         if (entries is null)
         {
             ChunkStoreLog.SidecarLost(_logger, segment.Number);
@@ -141,6 +147,8 @@ public sealed partial class LogChunkStore
                 SegmentIndexFile.ReadEntry(entries.AsSpan(i * SegmentIndexFile.EntrySize), out ulong prefix, out long offset, out int length);
                 _index.Remove(prefix, ChunkLocation.Pack(segment.Number, offset, length));
             }
+
+            ArrayPool<byte>.Shared.Return(entries);
         }
 
         Volatile.Write(ref _usedBytes, _usedBytes - segment.Length);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 
@@ -43,40 +44,64 @@ internal static class SegmentIndexFile
     }
 
     /// <summary>
-    /// Reads a sealed sidecar whose trailer matches <paramref name="dataLength"/>; returns the file bytes, entries first,
-    /// or null when the file is missing, unsealed, or damaged.
+    /// Reads a sealed sidecar whose trailer matches <paramref name="dataLength"/> into an <see cref="ArrayPool{T}.Shared"/>
+    /// array (the caller returns it), entries first; null when the file is missing, unsealed, or damaged.
     /// </summary>
     public static byte[]? TryLoad(string path, long dataLength, out int count)
     {
         count = 0;
-        byte[] bytes;
+        byte[]? bytes = null;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            long length = RandomAccess.GetLength(handle);
+            if (length < TrailerSize || (length - TrailerSize) % EntrySize != 0 || length > Array.MaxLength)
+            {
+                return null;
+            }
+
+            bytes = ArrayPool<byte>.Shared.Rent((int)length);
+            if (!IsValid(handle, bytes.AsSpan(0, (int)length), dataLength))
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+                return null;
+            }
+
+            count = (int)((length - TrailerSize) / EntrySize);
+            return bytes;
         }
         catch (IOException)
         {
+            if (bytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+
             return null;
         }
+    }
 
-        if (bytes.Length < TrailerSize || (bytes.Length - TrailerSize) % EntrySize != 0)
+    private static bool IsValid(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> bytes, long dataLength)
+    {
+        int total = 0;
+        while (total < bytes.Length)
         {
-            return null;
+            int read = RandomAccess.Read(handle, bytes[total..], total);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            total += read;
         }
 
-        var entries = bytes.AsSpan(0, bytes.Length - TrailerSize);
-        var trailer = bytes.AsSpan(entries.Length);
+        var entries = bytes[..^TrailerSize];
+        var trailer = bytes[^TrailerSize..];
         bool valid = BinaryPrimitives.ReadUInt32LittleEndian(trailer) == Magic
             && BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) == Version
             && BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]) == entries.Length / EntrySize
             && BinaryPrimitives.ReadInt64LittleEndian(trailer[16..]) == dataLength
             && BinaryPrimitives.ReadUInt64LittleEndian(trailer[24..]) == XxHash3.HashToUInt64(entries);
-        if (!valid)
-        {
-            return null;
-        }
-
-        count = entries.Length / EntrySize;
-        return bytes;
+        return valid;
     }
 }

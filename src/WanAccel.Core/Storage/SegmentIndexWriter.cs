@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
@@ -13,14 +14,18 @@ internal sealed class SegmentIndexWriter : IDisposable
     private const int BufferSize = 64 * 1024;
 
     private readonly SafeFileHandle _handle;
-    private readonly byte[] _buffer = new byte[BufferSize];
-    private readonly XxHash3 _hash = new();
+    private readonly XxHash3 _hash;
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private int _buffered;
     private long _fileOffset;
     private long _count;
 
-    public SegmentIndexWriter(string path)
+    /// <param name="path">The sidecar file, created or truncated.</param>
+    /// <param name="hash">The store's hasher, reset here: one writer exists at a time, so segments share it.</param>
+    public SegmentIndexWriter(string path, XxHash3 hash)
     {
+        _hash = hash;
+        _hash.Reset();
         _handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
     }
 
@@ -31,31 +36,43 @@ internal sealed class SegmentIndexWriter : IDisposable
             FlushBuffer();
         }
 
-        SegmentIndexFile.WriteEntry(_buffer.AsSpan(_buffered, SegmentIndexFile.EntrySize), prefix, offset, length);
+        SegmentIndexFile.WriteEntry(_buffer!.AsSpan(_buffered, SegmentIndexFile.EntrySize), prefix, offset, length);
         _buffered += SegmentIndexFile.EntrySize;
         _count++;
     }
 
-    /// <summary>Writes the trailer and fsyncs; the segment is sealed once this returns.</summary>
-    public void Seal(long dataLength)
+    /// <summary>Writes the trailer and (unless <paramref name="durable"/> is false) fsyncs; the segment is sealed once this returns.</summary>
+    public void Seal(long dataLength, bool durable = true)
     {
         FlushBuffer();
         Span<byte> trailer = stackalloc byte[SegmentIndexFile.TrailerSize];
         SegmentIndexFile.WriteTrailer(trailer, _count, dataLength, _hash.GetCurrentHashAsUInt64());
         RandomAccess.Write(_handle, trailer, _fileOffset);
-        RandomAccess.FlushToDisk(_handle);
-        _handle.Dispose();
+        if (durable)
+        {
+            RandomAccess.FlushToDisk(_handle);
+        }
+
+        Dispose();
     }
 
     /// <summary>Writes buffered entries (no trailer, no fsync) and closes: an orderly shutdown of the active segment.</summary>
     public void Close()
     {
         FlushBuffer();
-        _handle.Dispose();
+        Dispose();
     }
 
     /// <summary>Closes without writing the buffer, as a killed process would.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _handle.Dispose();
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
 
     private void FlushBuffer()
     {
@@ -64,7 +81,7 @@ internal sealed class SegmentIndexWriter : IDisposable
             return;
         }
 
-        var data = _buffer.AsSpan(0, _buffered);
+        var data = _buffer!.AsSpan(0, _buffered);
         _hash.Append(data);
         RandomAccess.Write(_handle, data, _fileOffset);
         _fileOffset += _buffered;

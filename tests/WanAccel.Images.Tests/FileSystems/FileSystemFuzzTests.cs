@@ -1,0 +1,59 @@
+using WanAccel.Images.FileSystems;
+using WanAccel.Images.FileSystems.Ext;
+using WanAccel.Images.FileSystems.Ntfs;
+using WanAccel.Images.Tests.Support;
+using Xunit.Abstractions;
+
+namespace WanAccel.Images.Tests.FileSystems;
+
+public class FileSystemFuzzTests(ITestOutputHelper output)
+{
+    private const int Executions = 10_000;
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(40);
+
+    [Theory]
+    [InlineData("-b 1024", 1)]                      // flex_bg + BLOCK_UNINIT + 64bit + metadata_csum
+    [InlineData("-b 4096 -O ^flex_bg,^64bit", 2)]
+    [InlineData("-b 1024 -O meta_bg,^resize_inode", 3)]
+    public void Read_MutatedExt_OnlySucceedsOrThrowsImageFormatException(string options, int seed)
+    {
+        using var tmp = new TempDir();
+        var img = tmp.File("ext.img");
+        var tree = Directory.CreateDirectory(tmp.File("t")).FullName;
+        File.WriteAllBytes(Path.Combine(tree, "a.bin"), new byte[100_000]);
+        GuestImages.MakeExt(img, tree, "8M", options.Split(' '));
+        var bytes = File.ReadAllBytes(img);
+        var volume = ExtReader.Read(new MemoryByteSource(bytes));
+        var bs = volume.Superblock.BlockSize;
+
+        // Superblock, the first descriptor blocks, and the block bitmaps.
+        var bitmapStart = (int)(BitConverter.ToUInt32(bytes, (int)((volume.Superblock.FirstDataBlock + 1) * bs)) * bs);
+        (int, int)[] zones = [(1024, 1024), ((int)(volume.Superblock.FirstDataBlock + 1) * bs, bs), (bitmapStart, 2 * bs)];
+
+        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        output.WriteLine($"ext {options}: {result}");
+        Assert.True(result.Executions >= 500, result.ToString());
+    }
+
+    [Theory]
+    [InlineData(4096, 11)]
+    [InlineData(512, 12)]
+    public void Read_MutatedNtfs_OnlySucceedsOrThrowsImageFormatException(int cluster, int seed)
+    {
+        using var tmp = new TempDir();
+        var img = tmp.File("ntfs.img");
+        var file = tmp.File("a.bin");
+        File.WriteAllBytes(file, new byte[100_000]);
+        GuestImages.MakeNtfs(img, 8L << 20, cluster, file);
+        var bytes = File.ReadAllBytes(img);
+        var volume = NtfsReader.Read(new MemoryByteSource(bytes));
+        var mft = (int)(volume.Boot.MftLcn * volume.Boot.ClusterSize);
+
+        // Boot sector, MFT records 0-6 ($MFT ... $Bitmap), and the start of the bitmap itself.
+        (int, int)[] zones = [(0, 512), (mft, 7 * volume.Boot.MftRecordSize), (mft + (6 * volume.Boot.MftRecordSize), volume.Boot.MftRecordSize)];
+
+        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        output.WriteLine($"ntfs {cluster}: {result}");
+        Assert.True(result.Executions >= 500, result.ToString());
+    }
+}

@@ -6,10 +6,10 @@ namespace WanAccel.Images.FileSystems;
 /// </summary>
 public sealed record GuestFileSystem
 {
-    /// <summary>"ext2", "ext3", "ext4" or "ntfs".</summary>
+    /// <summary>"ext2", "ext3", "ext4", "ntfs", "fat12", "fat16" or "fat32".</summary>
     public required string Type { get; init; }
 
-    /// <summary>Allocation unit: the ext block size or the NTFS cluster size, in bytes.</summary>
+    /// <summary>Allocation unit: the ext block size or the NTFS/FAT cluster size, in bytes.</summary>
     public required int ClusterSize { get; init; }
 
     /// <summary>Bytes the file system spans (blocks/clusters × size); may be less than the partition.</summary>

@@ -1,4 +1,5 @@
 using WanAccel.Images.FileSystems.Ext;
+using WanAccel.Images.FileSystems.Fat;
 using WanAccel.Images.FileSystems.Ntfs;
 using WanAccel.Images.IO;
 
@@ -21,6 +22,11 @@ public static class GuestFileSystems
         if (NtfsReader.Probe(volume))
         {
             return NtfsReader.Read(volume).FileSystem;
+        }
+
+        if (FatReader.Probe(volume))
+        {
+            return FatReader.Read(volume).FileSystem;
         }
 
         return null;

@@ -1,5 +1,6 @@
 using WanAccel.Images.FileSystems;
 using WanAccel.Images.FileSystems.Ext;
+using WanAccel.Images.FileSystems.Fat;
 using WanAccel.Images.FileSystems.Ntfs;
 using WanAccel.Images.Tests.Support;
 using Xunit.Abstractions;
@@ -54,6 +55,25 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
 
         var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"ntfs {cluster}: {result}");
+        Assert.True(result.Executions >= 500, result.ToString());
+    }
+
+    [ToolTheory("mkfs.fat")]
+    [InlineData(12, "2M", 31)]
+    [InlineData(16, "32M", 32)]
+    [InlineData(32, "64M", 33)]
+    public void Read_MutatedFat_OnlySucceedsOrThrowsImageFormatException(int bits, string size, int seed)
+    {
+        using var tmp = new TempDir();
+        var img = tmp.File("fat.img");
+        Tool.Run("truncate", "-s", size, img);
+        Tool.Run("mkfs.fat", "-F", bits.ToString(System.Globalization.CultureInfo.InvariantCulture), img);
+        var bytes = File.ReadAllBytes(img);
+        var volume = FatReader.Read(new MemoryByteSource(bytes));
+        (int, int)[] zones = [(0, 512), ((int)volume.Boot.ReservedSectors * volume.Boot.BytesPerSector, 4096)];
+
+        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        output.WriteLine($"fat{bits}: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }
 }

@@ -6,7 +6,7 @@ namespace WanAccel.Images.FileSystems;
 /// </summary>
 public sealed record GuestFileSystem
 {
-    /// <summary>"ext2", "ext3", "ext4", "ntfs", "fat12", "fat16" or "fat32".</summary>
+    /// <summary>"ext2", "ext3", "ext4", "ntfs", "fat12", "fat16", "fat32" or "xfs".</summary>
     public required string Type { get; init; }
 
     /// <summary>Allocation unit: the ext block size or the NTFS/FAT cluster size, in bytes.</summary>

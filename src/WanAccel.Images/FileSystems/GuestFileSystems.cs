@@ -1,6 +1,7 @@
 using WanAccel.Images.FileSystems.Ext;
 using WanAccel.Images.FileSystems.Fat;
 using WanAccel.Images.FileSystems.Ntfs;
+using WanAccel.Images.FileSystems.Xfs;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.FileSystems;
@@ -22,6 +23,11 @@ public static class GuestFileSystems
         if (NtfsReader.Probe(volume))
         {
             return NtfsReader.Read(volume).FileSystem;
+        }
+
+        if (XfsReader.Probe(volume))
+        {
+            return XfsReader.Read(volume).FileSystem;
         }
 
         if (FatReader.Probe(volume))

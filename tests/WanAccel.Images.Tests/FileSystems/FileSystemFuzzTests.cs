@@ -1,6 +1,7 @@
 using WanAccel.Images.FileSystems;
 using WanAccel.Images.FileSystems.Ext;
 using WanAccel.Images.FileSystems.Fat;
+using WanAccel.Images.FileSystems.Xfs;
 using WanAccel.Images.FileSystems.Ntfs;
 using WanAccel.Images.Tests.Support;
 using Xunit.Abstractions;
@@ -74,6 +75,26 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
 
         var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"fat{bits}: {result}");
+        Assert.True(result.Executions >= 500, result.ToString());
+    }
+
+    [ToolTheory("mkfs.xfs")]
+    [InlineData("", 41)]
+    [InlineData("-m crc=0", 42)]
+    public void Read_MutatedXfs_OnlySucceedsOrThrowsImageFormatException(string options, int seed)
+    {
+        using var tmp = new TempDir();
+        var img = XfsReaderTests.MakeXfs(tmp, "32M", ["-d", "agcount=2", .. options.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        var bytes = File.ReadAllBytes(img);
+        var volume = XfsReader.Read(new MemoryByteSource(bytes));
+        var bs = volume.Superblock.BlockSize;
+        var ag1 = (int)(volume.Superblock.AgBlocks * bs);
+
+        // Superblock + AGF + AGI + AGFL sectors and the first btree blocks of both AGs.
+        (int, int)[] zones = [(0, 4 * 512), (bs, 2 * bs), (ag1, 4 * 512), (ag1 + bs, 2 * bs)];
+
+        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        output.WriteLine($"xfs {options}: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }
 }

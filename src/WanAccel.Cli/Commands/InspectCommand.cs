@@ -71,18 +71,22 @@ internal static class InspectCommand
             table.AddRow(
                 p.Index.ToString(),
                 p.Offset.ToString(),
-                Bytes(p.Size),
+                Short(p.Size),
                 Markup.Escape(p.Type),
                 Markup.Escape(p.FileSystem ?? (p.Error is null ? "-" : "error: " + p.Error)),
                 p.ClusterSize?.ToString() ?? "-",
-                p.UsedBytes is { } u ? Bytes(u) : "-",
-                p.FreeBytes is { } f ? Bytes(f) : "-");
+                p.UsedBytes is { } u ? Short(u) : "-",
+                p.FreeBytes is { } f ? Short(f) : "-");
         }
 
         AnsiConsole.Write(table);
+        var g = r.Regions;
+        AnsiConsole.MarkupLineInterpolated($"[bold]Regions[/]         unallocated {Short(g.ContainerUnallocated)}, zero {Short(g.Zero)}, guest-used {Short(g.GuestUsed)}, guest-free {Short(g.GuestFree)}, other {Short(g.Other)}");
         AnsiConsole.MarkupLineInterpolated($"[bold]Transfer exact[/]          {Bytes(r.TransferBytes.Exact)}");
         AnsiConsole.MarkupLineInterpolated($"[bold]Transfer skipGuestFree[/]  {Bytes(r.TransferBytes.SkipGuestFree)}");
     }
+
+    private static string Short(long n) => n < 1024 ? $"{n} B" : n < 1 << 20 ? $"{n / 1024.0:0.0} KiB" : n < 1L << 30 ? $"{n / 1048576.0:0.0} MiB" : $"{n / 1073741824.0:0.00} GiB";
 
     private static string Bytes(long n) => n < 1024 ? $"{n} B" : $"{n} B ({n / 1048576.0:0.0} MiB)";
 }

@@ -23,6 +23,8 @@ public class ExtReaderTests
         { "64M", "-t ext2" },
         { "64M", "-t ext3" },
         { "200M", "-b 2048 -G 4" },
+        { "1G", "-b 1024" },                                // 128 groups: sparse_super backups (3, 5, 7, 9, 25, 27, 49, 81, 125) in BLOCK_UNINIT groups
+        { "2G", "-b 4096 -O ^resize_inode" },
     };
 
     [Theory]

@@ -108,7 +108,12 @@ internal static class MbrReader
             var count = BinaryPrimitives.ReadUInt32LittleEndian(first[12..]);
             if (type != 0 && count != 0)
             {
-                // Entry 1: the logical partition, relative to this EBR.
+                // Entry 1: the logical partition, relative to this EBR (0 would put it on the EBR itself).
+                if (rel == 0)
+                {
+                    throw new ImageFormatException(ImageError.Corrupt, $"MBR: logical partition {index} starts on its own EBR");
+                }
+
                 var start = ebrLba + rel;
                 CheckInside(start, count, sectors, $"logical partition {index}");
                 if (start < extStart || start + count > (long)extStart + extCount)

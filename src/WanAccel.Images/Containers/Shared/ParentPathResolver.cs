@@ -1,4 +1,4 @@
-namespace WanAccel.Images.Containers.Vhd;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
 /// Turns the parent paths a differencing image records (Windows relative/absolute paths, file URLs) into a local

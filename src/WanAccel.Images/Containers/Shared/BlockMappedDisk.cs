@@ -6,7 +6,8 @@ namespace WanAccel.Images.Containers.Shared;
 /// <summary>
 /// A virtual disk cut into equal blocks, each resolved through a block table to "inherit", "zero", "present at
 /// file offset X" or "partially present per a sector bitmap". Implements reads (parent or zeros for inherited
-/// sectors) and the allocation map once for VHD and VHDX.
+/// sectors) and the allocation map once for VHD and VHDX. VDI stays on its own: its last block may be cut short by
+/// EOF and reads as zeros there (as in qemu), where stored blocks here must be complete or throw Truncated.
 /// </summary>
 internal abstract class BlockMappedDisk : IVirtualDisk
 {

@@ -1,3 +1,5 @@
+using WanAccel.Images.Containers.Shared;
+
 namespace WanAccel.Images.Containers;
 
 /// <summary>
@@ -14,16 +16,29 @@ internal sealed class ImageOpenContext
 
     /// <summary>Opens a parent/backing file by path (resolved relative to <paramref name="childPath"/>), as any format.</summary>
     public IVirtualDisk OpenParent(string childPath, string parentPath)
+        => DiskImage.Open(ResolveFile(childPath, parentPath, "parent/backing file"), this);
+
+    /// <summary>
+    /// Resolves a file named inside <paramref name="childPath"/> (relative to its directory) and checks that it is a
+    /// regular file before anyone opens it: <see cref="ImageError.MissingFile"/> when absent or a directory,
+    /// <see cref="ImageError.Unsupported"/> for a FIFO or device (opening a FIFO blocks forever).
+    /// </summary>
+    public static string ResolveFile(string childPath, string name, string what)
     {
-        var resolved = Path.IsPathRooted(parentPath)
-            ? parentPath
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(childPath)) ?? ".", parentPath);
-        if (!File.Exists(resolved))
+        var resolved = Path.IsPathRooted(name)
+            ? name
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(childPath)) ?? ".", name);
+        if (name.Length == 0 || !File.Exists(resolved))
         {
-            throw new ImageFormatException(ImageError.MissingFile, $"{childPath}: parent/backing file '{parentPath}' not found (looked at {resolved})");
+            throw new ImageFormatException(ImageError.MissingFile, $"{childPath}: {what} '{name}' not found (looked at {resolved})");
         }
 
-        return DiskImage.Open(resolved, this);
+        if (!RegularFile.Is(resolved))
+        {
+            throw new ImageFormatException(ImageError.Unsupported, $"{childPath}: {what} '{name}' is not a regular file ({resolved})");
+        }
+
+        return resolved;
     }
 
     internal void Enter(string path)

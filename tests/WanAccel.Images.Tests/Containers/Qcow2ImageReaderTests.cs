@@ -24,7 +24,7 @@ public sealed class Qcow2ImageReaderTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var raw = dir.File("disk.raw");
-        QemuOracle.CreateSampleRaw(raw, DiskSize);
+        SampleRaw.Scattered(raw, DiskSize);
         var image = dir.File("disk.bin");
         Tool.Run("qemu-img", ["convert", .. convert, raw, image]);
 
@@ -45,7 +45,7 @@ public sealed class Qcow2ImageReaderTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var raw = dir.File("base.raw");
-        QemuOracle.CreateSampleRaw(raw, DiskSize, seed: 7);
+        SampleRaw.Scattered(raw, DiskSize, seed: 7);
         var baseImage = dir.File("base.bin");
         Tool.Run("qemu-img", "convert", "-O", "qcow2", raw, baseImage);
         var top = dir.File("top.bin");

@@ -20,7 +20,7 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = Sample(dir);
-        Patch(image, offset, width, value);
+        FilePatch.BigEndian(image, offset, width, value);
 
         var e = Assert.Throws<ImageFormatException>(() => Open(image));
 
@@ -32,8 +32,8 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = Sample(dir);
-        Patch(image, 24, 8, 60UL << 40); // 60 TiB needs 122,880 L1 entries (960 KiB) ...
-        Patch(image, 36, 4, 1UL << 20); // ... and the header claims a table of 1 Mi entries, in a file of a few hundred KiB
+        FilePatch.BigEndian(image, 24, 8, 60UL << 40); // 60 TiB needs 122,880 L1 entries (960 KiB) ...
+        FilePatch.BigEndian(image, 36, 4, 1UL << 20); // ... and the header claims a table of 1 Mi entries, in a file of a few hundred KiB
 
         Assert.Equal(ImageError.Truncated, Assert.Throws<ImageFormatException>(() => Open(image)).Error);
     }
@@ -43,10 +43,10 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = Sample(dir);
-        Patch(image, 24, 8, 1UL << 30); // 1 GiB: two L1 entries
-        var l1Offset = (int)ReadU64(image, 40);
-        Patch(image, 36, 4, 2);
-        Patch(image, l1Offset + 8, 8, ReadU64(image, l1Offset));
+        FilePatch.BigEndian(image, 24, 8, 1UL << 30); // 1 GiB: two L1 entries
+        var l1Offset = (int)FilePatch.ReadU64BigEndian(image, 40);
+        FilePatch.BigEndian(image, 36, 4, 2);
+        FilePatch.BigEndian(image, l1Offset + 8, 8, FilePatch.ReadU64BigEndian(image, l1Offset));
 
         Assert.Equal(ImageError.Corrupt, Assert.Throws<ImageFormatException>(() => Open(image)).Error);
     }
@@ -56,8 +56,8 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = Sample(dir);
-        var l1Offset = (long)ReadU64(image, 40);
-        Patch(image, (int)l1Offset, 8, (1UL << 63) | (1UL << 40));
+        var l1Offset = (long)FilePatch.ReadU64BigEndian(image, 40);
+        FilePatch.BigEndian(image, (int)l1Offset, 8, (1UL << 63) | (1UL << 40));
 
         using var disk = DiskImage.Open(image);
         var e = Assert.Throws<ImageFormatException>(() => disk.GetAllocationMap());
@@ -155,11 +155,11 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
 
         // Overwrite the compressed stream of the first cluster with garbage: qemu-img map shows no offset, so find it via the L2 table.
         Assert.NotEmpty(map);
-        var l1Offset = (long)ReadU64(image, 40);
-        var l2Offset = (long)(ReadU64(image, (int)l1Offset) & 0x00ff_ffff_ffff_fe00UL);
-        var entry = ReadU64(image, (int)l2Offset);
+        var l1Offset = (long)FilePatch.ReadU64BigEndian(image, 40);
+        var l2Offset = (long)(FilePatch.ReadU64BigEndian(image, (int)l1Offset) & 0x00ff_ffff_ffff_fe00UL);
+        var entry = FilePatch.ReadU64BigEndian(image, (int)l2Offset);
         var hostOffset = (long)(entry & ((1UL << 54) - 1)); // 64 KiB clusters: offset bits 0..53
-        Patch(image, (int)hostOffset, 8, 0xFFFF_FFFF_FFFF_FFFF);
+        FilePatch.BigEndian(image, (int)hostOffset, 8, 0xFFFF_FFFF_FFFF_FFFF);
 
         using var broken = DiskImage.Open(image);
 
@@ -176,7 +176,7 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var raw = dir.File("r.raw");
-        QemuOracle.CreateSampleRaw(raw, 1 << 20, seed: 5, blocks: 4);
+        SampleRaw.Scattered(raw, 1 << 20, seed: 5, blocks: 4);
         var image = dir.File("fuzz.bin");
         if (kind == "backed")
         {
@@ -198,29 +198,11 @@ public sealed class Qcow2MalformedTests(ITestOutputHelper output)
     internal static string Sample(TempDir dir)
     {
         var raw = dir.File("s.raw");
-        QemuOracle.CreateSampleRaw(raw, 4 << 20, seed: 3, blocks: 8);
+        SampleRaw.Scattered(raw, 4 << 20, seed: 3, blocks: 8);
         var image = dir.File("s.qcow2");
         Tool.Run("qemu-img", "convert", "-O", "qcow2", raw, image);
         return image;
     }
 
     private static void Open(string path) => DiskImage.Open(path).Dispose();
-
-    private static ulong ReadU64(string path, int offset)
-    {
-        using var fs = File.OpenRead(path);
-        var b = new byte[8];
-        fs.Position = offset;
-        fs.ReadExactly(b);
-        return BinaryPrimitives.ReadUInt64BigEndian(b);
-    }
-
-    private static void Patch(string path, int offset, int width, ulong value)
-    {
-        var b = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(b, value);
-        using var fs = new FileStream(path, FileMode.Open);
-        fs.Position = offset;
-        fs.Write(b, 8 - width, width);
-    }
 }

@@ -14,7 +14,7 @@ public sealed class VdiImageReaderTests
     {
         using var dir = new TempDir();
         var raw = dir.File("disk.raw");
-        QemuOracle.CreateSampleRaw(raw, DiskSize);
+        SampleRaw.Scattered(raw, DiskSize);
         var image = dir.File("disk.bin");
         Tool.Run("qemu-img", "convert", "-O", "vdi", "-o", options, raw, image);
 

@@ -20,7 +20,7 @@ public sealed class VdiMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = Sample(dir);
-        Patch(image, offset, width, value);
+        FilePatch.LittleEndian(image, offset, width, value);
 
         Assert.Equal(expected, Assert.Throws<ImageFormatException>(() => DiskImage.Open(image).Dispose()).Error);
     }
@@ -30,7 +30,7 @@ public sealed class VdiMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = Sample(dir);
-        Patch(image, 512, 4, 0x0000_1000); // block 0 -> index 4096, far past the data
+        FilePatch.LittleEndian(image, 512, 4, 0x0000_1000); // block 0 -> index 4096, far past the data
 
         using var disk = DiskImage.Open(image);
 
@@ -43,7 +43,7 @@ public sealed class VdiMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var raw = dir.File("r.raw");
-        QemuOracle.CreateSampleRaw(raw, 4 << 20, seed: 13, blocks: 4);
+        SampleRaw.Scattered(raw, 4 << 20, seed: 13, blocks: 4);
         var image = dir.File("fuzz.bin");
         Tool.Run("qemu-img", "convert", "-O", "vdi", raw, image);
 
@@ -56,18 +56,9 @@ public sealed class VdiMalformedTests(ITestOutputHelper output)
     private static string Sample(TempDir dir)
     {
         var raw = dir.File("s.raw");
-        QemuOracle.CreateSampleRaw(raw, 4 << 20, seed: 3, blocks: 8);
+        SampleRaw.Scattered(raw, 4 << 20, seed: 3, blocks: 8);
         var image = dir.File("s.bin");
         Tool.Run("qemu-img", "convert", "-O", "vdi", raw, image);
         return image;
-    }
-
-    private static void Patch(string path, int offset, int width, ulong value)
-    {
-        var b = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
-        using var fs = new FileStream(path, FileMode.Open);
-        fs.Position = offset;
-        fs.Write(b, 0, width);
     }
 }

@@ -17,7 +17,7 @@ public sealed class VmdkImageReaderTests
     {
         using var dir = new TempDir();
         var raw = dir.File("disk.raw");
-        QemuOracle.CreateSampleRaw(raw, DiskSize);
+        SampleRaw.Scattered(raw, DiskSize);
         var image = dir.File(name);
         Tool.Run("qemu-img", "convert", "-O", "vmdk", "-o", $"subformat={subformat}", raw, image);
 
@@ -39,7 +39,7 @@ public sealed class VmdkImageReaderTests
         using var dir = new TempDir();
         var raw = dir.File("big.raw");
         var size = (4L << 30) + (512L << 20);
-        QemuOracle.CreateSampleRaw(raw, size, seed: 99, blocks: 24);
+        SampleRaw.Scattered(raw, size, seed: 99, blocks: 24);
         var image = dir.File("big.vmdk");
         Tool.Run("qemu-img", "convert", "-O", "vmdk", "-o", $"subformat={subformat}", raw, image);
 
@@ -81,7 +81,7 @@ public sealed class VmdkImageReaderTests
     {
         using var dir = new TempDir();
         var raw = dir.File("base.raw");
-        QemuOracle.CreateSampleRaw(raw, 8 << 20, seed: 21, blocks: 12);
+        SampleRaw.Scattered(raw, 8 << 20, seed: 21, blocks: 12);
         var baseImage = dir.File("base.vmdk");
         Tool.Run("qemu-img", "convert", "-O", "vmdk", raw, baseImage);
         var child = dir.File("child.bin");

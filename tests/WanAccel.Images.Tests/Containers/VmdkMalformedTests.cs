@@ -20,7 +20,7 @@ public sealed class VmdkMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = SparseSample(dir);
-        Patch(image, offset, width, value);
+        FilePatch.LittleEndian(image, offset, width, value);
 
         Assert.Equal(expected, Assert.Throws<ImageFormatException>(() => DiskImage.Open(image).Dispose()).Error);
     }
@@ -30,8 +30,8 @@ public sealed class VmdkMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var image = SparseSample(dir);
-        var gd = (long)ReadU64(image, 56) * 512;
-        Patch(image, (int)gd, 4, 0x00ff_ffff);
+        var gd = (long)FilePatch.ReadU64LittleEndian(image, 56) * 512;
+        FilePatch.LittleEndian(image, (int)gd, 4, 0x00ff_ffff);
 
         using var disk = DiskImage.Open(image);
 
@@ -125,7 +125,7 @@ public sealed class VmdkMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var raw = dir.File("r.raw");
-        QemuOracle.CreateSampleRaw(raw, 1 << 20, seed: 11, blocks: 4);
+        SampleRaw.Scattered(raw, 1 << 20, seed: 11, blocks: 4);
         var image = dir.File("fuzz.bin");
         Tool.Run("qemu-img", "convert", "-O", "vmdk", "-o", $"subformat={subformat}", raw, image);
 
@@ -140,7 +140,7 @@ public sealed class VmdkMalformedTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         var raw = dir.File("r.raw");
-        QemuOracle.CreateSampleRaw(raw, 1 << 20, seed: 12, blocks: 4);
+        SampleRaw.Scattered(raw, 1 << 20, seed: 12, blocks: 4);
         var image = dir.File("fuzz.vmdk");
         Tool.Run("qemu-img", "convert", "-O", "vmdk", "-o", "subformat=monolithicFlat", raw, image);
 
@@ -153,27 +153,9 @@ public sealed class VmdkMalformedTests(ITestOutputHelper output)
     private static string SparseSample(TempDir dir)
     {
         var raw = dir.File("s.raw");
-        QemuOracle.CreateSampleRaw(raw, 4 << 20, seed: 3, blocks: 8);
+        SampleRaw.Scattered(raw, 4 << 20, seed: 3, blocks: 8);
         var image = dir.File("s.bin");
         Tool.Run("qemu-img", "convert", "-O", "vmdk", raw, image);
         return image;
-    }
-
-    private static ulong ReadU64(string path, int offset)
-    {
-        using var fs = File.OpenRead(path);
-        var b = new byte[8];
-        fs.Position = offset;
-        fs.ReadExactly(b);
-        return BinaryPrimitives.ReadUInt64LittleEndian(b);
-    }
-
-    private static void Patch(string path, int offset, int width, ulong value)
-    {
-        var b = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
-        using var fs = new FileStream(path, FileMode.Open);
-        fs.Position = offset;
-        fs.Write(b, 0, width);
     }
 }

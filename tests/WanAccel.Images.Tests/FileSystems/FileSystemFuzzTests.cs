@@ -32,7 +32,7 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         var bitmapStart = (int)(BitConverter.ToUInt32(bytes, (int)((volume.Superblock.FirstDataBlock + 1) * bs)) * bs);
         (int, int)[] zones = [(1024, 1024), ((int)(volume.Superblock.FirstDataBlock + 1) * bs, bs), (bitmapStart, 2 * bs)];
 
-        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"ext {options}: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }
@@ -54,7 +54,7 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         // Boot sector, MFT records 0-6 ($MFT ... $Bitmap), and the start of the bitmap itself.
         (int, int)[] zones = [(0, 512), (mft, 7 * volume.Boot.MftRecordSize), (mft + (6 * volume.Boot.MftRecordSize), volume.Boot.MftRecordSize)];
 
-        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"ntfs {cluster}: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }
@@ -73,7 +73,7 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         var volume = FatReader.Read(new MemoryByteSource(bytes));
         (int, int)[] zones = [(0, 512), ((int)volume.Boot.ReservedSectors * volume.Boot.BytesPerSector, 4096)];
 
-        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"fat{bits}: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }
@@ -93,7 +93,7 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         // Superblock + AGF + AGI + AGFL sectors and the first btree blocks of both AGs.
         (int, int)[] zones = [(0, 4 * 512), (bs, 2 * bs), (ag1, 4 * 512), (ag1 + bs, 2 * bs)];
 
-        var result = MutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"xfs {options}: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }

@@ -24,7 +24,7 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
         (int, int)[] zones = [(0, 34 * 512), (bytes.Length - (33 * 512), 33 * 512)];
 
         // Half the executions re-seal the primary header's CRCs so mutations reach the checks behind them.
-        var result = MutationFuzzer.Run(bytes, zones, s => PartitionTable.Read(s), 21, Executions, s_budget, (b, rng) =>
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s => PartitionTable.Read(s), 21, Executions, s_budget, (b, rng) =>
         {
             if (rng.Next(2) == 0)
             {
@@ -51,7 +51,7 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
             .Select(s => (s * 512, 512)).ToArray();
         Assert.True(zones.Length >= 4);
 
-        var result = MutationFuzzer.Run(bytes, zones, s => PartitionTable.Read(s), 22, Executions, s_budget);
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s => PartitionTable.Read(s), 22, Executions, s_budget);
         output.WriteLine($"mbr: {result}");
         Assert.True(result.Executions >= 500, result.ToString());
     }
@@ -75,7 +75,7 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
         (int, int)[] zones = [(0, 34 * 512), ((2048 * 512) + 1024, 2048), ((2048 * 512) + (259 * 1024), 2048), (18432 * 512, 512), ((18432 * 512) + (4 * 4096), 7 * 1024)];
         var alloc = new[] { new DiskExtent(0, bytes.Length, ExtentKind.Allocated, 0) };
 
-        var result = MutationFuzzer.Run(bytes, zones, s =>
+        var result = VolumeMutationFuzzer.Run(bytes, zones, s =>
         {
             var map = DiskRegionMap.Build(s, alloc.Select(a => a with { Length = Math.Min(a.Length, s.Length) }).ToArray());
             Assert.Equal(s.Length, map.Regions.Sum(r => r.Length));

@@ -1,119 +1,219 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
-using WanAccel.Images.IO;
+using WanAccel.Images.Containers;
 
 namespace WanAccel.Images.Tests.Support;
 
 /// <summary>
-/// Seeded mutation fuzzing of a parser over a real image: each execution overwrites a few bytes or words (mostly in the
-/// metadata "hot zones", some anywhere) and sometimes truncates, runs the parser, then restores the image.
-/// The only acceptable outcomes are success or <see cref="ImageFormatException"/>; anything else, or a parse that
-/// runs longer than <see cref="HangLimit"/>, fails with the seed and execution number to replay it.
+/// Seeded mutation fuzzing of image files, for every format: each mutant is opened, mapped and read a few times;
+/// only success or <see cref="ImageFormatException"/> may come out, and no mutant may run past <see cref="s_perMutant"/>.
+/// <see cref="Run"/> mutates anywhere (binary or descriptor text); <see cref="RunTargeted"/> aims at metadata ranges
+/// and can re-seal checksums so mutations get past them.
 /// </summary>
-internal static class MutationFuzzer
+internal static partial class MutationFuzzer
 {
-    public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(10);
+    /// <summary>Mutants per run; raise with WANACCEL_FUZZ_ITERATIONS for a longer campaign.</summary>
+    public static int Iterations =>
+        int.TryParse(Environment.GetEnvironmentVariable("WANACCEL_FUZZ_ITERATIONS"), out var n) && n > 0 ? n : 3000;
 
-    private static readonly ulong[] s_interesting =
-    [
-        0, 1, 2, 7, 8, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
-        0x100000000, 0x7FFFFFFFFFFFFFFF, 0x8000000000000000, 0xFFFFFFFFFFFFFFFF,
-    ];
+    /// <summary>Wall-clock cap per run (default 60 s); WANACCEL_FUZZ_SECONDS overrides it.</summary>
+    public static TimeSpan Budget =>
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("WANACCEL_FUZZ_SECONDS"), out var s) && s > 0 ? s : 60);
 
-    public sealed record Result(int Executions, int Succeeded, Dictionary<ImageError, int> Rejected)
+    /// <summary>Watchdog per mutant: a hang fails the run (VHDX log replay of a large mutant takes a few seconds).</summary>
+    private static readonly TimeSpan s_perMutant = TimeSpan.FromSeconds(20);
+
+    /// <summary>Mutates <paramref name="seedFile"/> in place <see cref="Iterations"/> times (restoring it after), opening <paramref name="openPath"/> each time.</summary>
+    public static FuzzStats Run(string seedFile, string openPath, int seed, bool text = false)
     {
-        public override string ToString() =>
-            $"{Executions} executions: {Succeeded} parsed, {Rejected.Values.Sum()} rejected ({string.Join(", ", Rejected.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}), 0 crashes/hangs";
-    }
-
-    /// <param name="image">Base image; mutated in place and restored after every execution.</param>
-    /// <param name="hotZones">Byte ranges holding the metadata the parser reads.</param>
-    /// <param name="fixup">Optional step after mutating (e.g. recompute checksums so the mutation reaches deeper checks).</param>
-    public static Result Run(byte[] image, IReadOnlyList<(int Offset, int Length)> hotZones, Action<IByteSource> parse,
-        int seed, int executions, TimeSpan budget, Action<byte[], Random>? fixup = null)
-    {
+        var original = File.ReadAllBytes(seedFile);
         var rng = new Random(seed);
-        var snapshots = hotZones.Select(z => image.AsSpan(z.Offset, z.Length).ToArray()).ToArray();
-        var undo = new List<(int Offset, byte[] Old)>();
-        var rejected = new Dictionary<ImageError, int>();
-        var succeeded = 0;
+        var stats = new FuzzStats();
         var clock = Stopwatch.StartNew();
-        var done = 0;
-        for (; done < executions && clock.Elapsed < budget; done++)
+        try
         {
-            var mutations = 1 + rng.Next(8);
-            for (var m = 0; m < mutations; m++)
+            for (var i = 0; i < Iterations && clock.Elapsed < Budget; i++)
             {
-                var width = rng.Next(4) switch { 0 => 1, 1 => 2, 2 => 4, _ => 8 };
-                int pos;
-                if (rng.Next(10) < 8)
-                {
-                    var zone = hotZones[rng.Next(hotZones.Count)];
-                    pos = zone.Offset + rng.Next(Math.Max(1, zone.Length - width));
-                }
-                else
-                {
-                    pos = rng.Next(image.Length - width);
-                }
-
-                undo.Add((pos, image.AsSpan(pos, width).ToArray()));
-                var value = rng.Next(3) == 0 ? (ulong)rng.NextInt64() : s_interesting[rng.Next(s_interesting.Length)];
-                if (width == 1)
-                {
-                    image[pos] = rng.Next(2) == 0 ? (byte)value : (byte)(image[pos] ^ (1 << rng.Next(8)));
-                }
-                else
-                {
-                    var bytes = BitConverter.GetBytes(value); // little-endian on every supported platform
-                    bytes.AsSpan(0, width).CopyTo(image.AsSpan(pos));
-                }
-            }
-
-            fixup?.Invoke(image, rng);
-            long? length = rng.Next(10) == 0 ? rng.NextInt64(image.Length) : null;
-            var source = new MemoryByteSource(image, length);
-            var task = Task.Run(() =>
-            {
+                var mutant = text ? MutateText(original, rng) : Mutate(original, rng);
+                File.WriteAllBytes(seedFile, mutant);
+                var readSeed = rng.Next();
+                var run = Task.Run(() => Exercise(openPath, readSeed));
+                bool finished;
                 try
                 {
-                    parse(source);
-                    return (ImageError?)null;
+                    finished = run.Wait(s_perMutant);
                 }
-                catch (ImageFormatException ex)
+                catch (AggregateException e)
                 {
-                    return ex.Error;
+                    var failed = Path.Combine(Path.GetTempPath(), $"wanaccel-fuzz-{seed}-{i}.bin");
+                    File.WriteAllBytes(failed, mutant);
+                    throw new Xunit.Sdk.XunitException($"mutant {i} (seed {seed}, saved as {failed}) escaped: {e.InnerException}");
                 }
-            });
-            if (!task.Wait(HangLimit))
+
+                if (!finished)
+                {
+                    var failed = Path.Combine(Path.GetTempPath(), $"wanaccel-fuzz-{seed}-{i}.bin");
+                    File.WriteAllBytes(failed, mutant);
+                    throw new Xunit.Sdk.XunitException($"mutant {i} (seed {seed}, saved as {failed}) ran longer than {s_perMutant}");
+                }
+
+                stats.Count(run.Result);
+            }
+        }
+        finally
+        {
+            File.WriteAllBytes(seedFile, original);
+        }
+
+        stats.Elapsed = clock.Elapsed;
+        return stats;
+    }
+
+    /// <summary>Opens, maps and reads; returns the typed error, null on success; anything else propagates (a bug).</summary>
+    private static ImageError? Exercise(string path, int seed)
+    {
+        try
+        {
+            using var disk = DiskImage.Open(path);
+            var map = disk.GetAllocationMap();
+            QemuOracle.AssertWellFormed(map, disk.Length);
+            var rng = new Random(seed);
+            var buffer = new byte[64 * 1024];
+            foreach (var e in map.Take(4))
             {
-                throw new TimeoutException($"seed {seed} execution {done}: parser ran longer than {HangLimit}");
+                disk.ReadAt(e.Offset, buffer.AsSpan(0, (int)Math.Min(buffer.Length, e.Length)));
             }
 
-            if (task.IsFaulted)
+            for (var k = 0; k < 4 && disk.Length > 0; k++)
             {
-                throw new InvalidOperationException($"seed {seed} execution {done}: parser threw {task.Exception!.InnerException!.GetType().Name}", task.Exception.InnerException);
+                // The tail first (last block cut short, footers), then random offsets and lengths.
+                var offset = k == 0 ? Math.Max(0, disk.Length - 1000) : rng.NextInt64(0, disk.Length);
+                var n = disk.ReadAt(offset, buffer.AsSpan(0, rng.Next(1, buffer.Length)));
+                if (n <= 0)
+                {
+                    throw new InvalidOperationException($"empty read at {offset} of {disk.Length}");
+                }
             }
 
-            if (task.Result is { } error)
+            _ = disk.Chain;
+            _ = disk.FileSize;
+            return null;
+        }
+        catch (ImageFormatException e)
+        {
+            return e.Error;
+        }
+    }
+
+    private static byte[] Mutate(byte[] original, Random rng)
+    {
+        var bytes = (byte[])original.Clone();
+        var ops = 1 + rng.Next(4);
+        for (var k = 0; k < ops; k++)
+        {
+            // Half of the mutations land in the first 1 KiB (headers), the rest anywhere (tables, data).
+            var area = rng.Next(2) == 0 ? Math.Min(bytes.Length, 1024) : bytes.Length;
+            if (area < 8)
             {
-                rejected[error] = rejected.GetValueOrDefault(error) + 1;
-            }
-            else
-            {
-                succeeded++;
+                break;
             }
 
-            for (var i = undo.Count - 1; i >= 0; i--)
+            switch (rng.Next(10))
             {
-                undo[i].Old.CopyTo(image.AsSpan(undo[i].Offset));
-            }
+                case 0:
+                case 1:
+                case 2:
+                    bytes[rng.Next(area)] ^= (byte)(1 << rng.Next(8));
+                    break;
+                case 3:
+                case 4:
+                    bytes[rng.Next(area)] = (byte)rng.Next(256);
+                    break;
+                case 5:
+                case 6:
+                case 7:
+                    var at = rng.Next(area - 8) & ~3;
+                    var value = Interesting(rng, bytes.Length);
+                    if (rng.Next(2) == 0)
+                    {
+                        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(at), value);
+                    }
+                    else if (rng.Next(2) == 0)
+                    {
+                        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), (uint)value);
+                    }
+                    else
+                    {
+                        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at), value);
+                    }
 
-            undo.Clear();
-            for (var z = 0; z < hotZones.Count; z++)
-            {
-                snapshots[z].CopyTo(image.AsSpan(hotZones[z].Offset));
+                    break;
+                case 8:
+                    return bytes[..rng.Next(bytes.Length)];
+                default:
+                    var grown = new byte[bytes.Length + rng.Next(1, 4096)];
+                    bytes.CopyTo(grown, 0);
+                    rng.NextBytes(grown.AsSpan(bytes.Length));
+                    bytes = grown;
+                    break;
             }
         }
 
-        return new Result(done, succeeded, rejected);
+        return bytes;
     }
+
+    private static byte[] MutateText(byte[] original, Random rng)
+    {
+        var list = new List<byte>(original);
+        var ops = 1 + rng.Next(3);
+        for (var k = 0; k < ops && list.Count > 0; k++)
+        {
+            var at = rng.Next(list.Count);
+            switch (rng.Next(6))
+            {
+                case 0:
+                    list[at] = (byte)rng.Next(256);
+                    break;
+                case 1:
+                    list.RemoveAt(at);
+                    break;
+                case 2:
+                    list.InsertRange(at, "9999999999"u8.ToArray()[..rng.Next(1, 11)]);
+                    break;
+                case 3:
+                    list.Insert(at, (byte)"\"\n =#"[rng.Next(5)]);
+                    break;
+                case 4:
+                    var digit = list.FindIndex(at, b => b is >= (byte)'0' and <= (byte)'9');
+                    if (digit >= 0)
+                    {
+                        list[digit] = (byte)('0' + rng.Next(10));
+                    }
+
+                    break;
+                default:
+                    var line = list.LastIndexOf((byte)'\n', at);
+                    list.InsertRange(line + 1, "RW 1 ZERO\n"u8.ToArray());
+                    break;
+            }
+        }
+
+        return [.. list];
+    }
+
+    private static ulong Interesting(Random rng, long fileLength) => rng.Next(12) switch
+    {
+        0 => 0,
+        1 => 1,
+        2 => ulong.MaxValue,
+        3 => long.MaxValue,
+        4 => 0x8000_0000_0000_0000,
+        5 => (ulong)fileLength,
+        6 => (ulong)(fileLength + 512),
+        7 => 1UL << rng.Next(64),
+        8 => uint.MaxValue,
+        9 => (ulong)rng.Next(0, 64),
+        10 => (ulong)rng.NextInt64(0, fileLength + 1) & ~511UL,
+        _ => (ulong)rng.NextInt64(),
+    };
 }

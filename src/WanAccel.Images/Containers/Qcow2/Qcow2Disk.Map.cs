@@ -1,3 +1,5 @@
+using WanAccel.Images.Containers.Shared;
+
 namespace WanAccel.Images.Containers.Qcow2;
 
 /// <summary>The allocation map, from L1/L2 tables only: whole unallocated L1 entries are skipped in one step.</summary>

@@ -1,3 +1,5 @@
+using WanAccel.Images.Containers.Shared;
+
 namespace WanAccel.Images.Containers.Qcow2;
 
 /// <summary>Reading guest data: one L2 lookup per (sub)cluster, contiguous reads within it.</summary>

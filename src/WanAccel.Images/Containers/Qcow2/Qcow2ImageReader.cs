@@ -46,14 +46,7 @@ internal sealed class Qcow2ImageReader : IImageFormatReader
         }
 
         // A raw backing file must not be probed: guest data in it could look like another format.
-        var resolved = System.IO.Path.IsPathRooted(name)
-            ? name
-            : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", name);
-        if (!File.Exists(resolved))
-        {
-            throw new ImageFormatException(ImageError.MissingFile, $"{path}: backing file '{name}' not found (looked at {resolved})");
-        }
-
+        var resolved = ImageOpenContext.ResolveFile(path, name, "backing file");
         context.Enter(resolved);
         return new RawDisk(new FileByteSource(resolved));
     }

@@ -1,4 +1,4 @@
-using WanAccel.Images.Containers.Qcow2;
+using WanAccel.Images.Containers.Shared;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vdi;

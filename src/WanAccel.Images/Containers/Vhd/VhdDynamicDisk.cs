@@ -1,3 +1,4 @@
+using WanAccel.Images.Containers.Shared;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vhd;

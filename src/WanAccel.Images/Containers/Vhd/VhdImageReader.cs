@@ -1,4 +1,5 @@
 using System.Text;
+using WanAccel.Images.Containers.Shared;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vhd;

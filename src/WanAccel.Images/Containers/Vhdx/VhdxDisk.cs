@@ -1,4 +1,4 @@
-using WanAccel.Images.Containers.Vhd;
+using WanAccel.Images.Containers.Shared;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vhdx;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using WanAccel.Images.Containers.Vhd;
+using WanAccel.Images.Containers.Shared;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vhdx;

@@ -1,4 +1,4 @@
-using WanAccel.Images.Containers.Qcow2;
+using WanAccel.Images.Containers.Shared;
 
 namespace WanAccel.Images.Containers.Vmdk;
 

@@ -120,14 +120,7 @@ internal sealed class VmdkImageReader : IImageFormatReader
         }
 
         var name = line.FileName!;
-        var resolved = Path.IsPathRooted(name)
-            ? name
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(descriptorPath)) ?? ".", name);
-        if (name.Length == 0 || !File.Exists(resolved))
-        {
-            throw new ImageFormatException(ImageError.MissingFile, $"{descriptorPath}: vmdk extent file '{name}' not found (looked at {resolved})");
-        }
-
+        var resolved = ImageOpenContext.ResolveFile(descriptorPath, name, "vmdk extent file");
         var file = new FileByteSource(resolved);
         try
         {

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using WanAccel.Images.Containers.Qcow2;
+using WanAccel.Images.Containers.Shared;
 using WanAccel.Images.IO;
 
 namespace WanAccel.Images.Containers.Vmdk;

@@ -1,6 +1,6 @@
 using WanAccel.Images.Containers;
 using WanAccel.Images.Tests.Support;
-using static WanAccel.Images.Tests.Containers.Vhd.VhdTestSupport;
+using static WanAccel.Images.Tests.Support.QemuOracle;
 
 namespace WanAccel.Images.Tests.Containers.Vhd;
 
@@ -25,9 +25,9 @@ public sealed class VhdDifferencingTests
         using var disk = DiskImage.Open(path);
 
         Assert.Equal("dynamic", disk.Subformat);
-        Assert.Equal(QemuVirtualSize(path, "vpc"), disk.Length);
-        Assert.Equal(Sha256(QemuToRaw(dir, path, "vpc")), Sha256(disk));
-        Assert.Equal(QemuDataMap(path, "vpc"), DataMap(disk.GetAllocationMap()));
+        Assert.Equal(VirtualSize(path, "vpc"), disk.Length);
+        Assert.Equal(Sha256(ToRaw(dir, path, "vpc")), Sha256(disk));
+        Assert.Equal(DataRuns(path, "vpc"), DataRuns(disk.GetAllocationMap()));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class VhdDifferencingTests
     {
         using var dir = new TempDir();
         var parentPath = CreateQemuParent(dir, out var parentId);
-        var builder = new VhdBuilder { Size = QemuVirtualSize(parentPath, "vpc"), ParentUniqueId = parentId, ParentUnicodeName = "parent.vhd" };
+        var builder = new VhdBuilder { Size = VirtualSize(parentPath, "vpc"), ParentUniqueId = parentId, ParentUnicodeName = "parent.vhd" };
         if (code != "none")
         {
             builder.Locators.Add((code, locator));
@@ -76,7 +76,7 @@ public sealed class VhdDifferencingTests
         var (bitmap, data) = AddBlock(builder, 1, new Random(9), fullBitmap: false);
         var childPath = dir.File("child.bin");
         File.WriteAllBytes(childPath, builder.Build());
-        var expected = File.ReadAllBytes(QemuToRaw(dir, parentPath, "vpc"));
+        var expected = File.ReadAllBytes(ToRaw(dir, parentPath, "vpc"));
         for (var s = 0; s < builder.BlockSize / 512; s++)
         {
             if (VhdBuilder.GetBit(bitmap, s))
@@ -198,7 +198,7 @@ public sealed class VhdDifferencingTests
     private static string CreateQemuParent(TempDir dir, out Guid uniqueId)
     {
         var raw = dir.File("parent.raw");
-        CreatePatternedRaw(raw, Size, seed: 42, blocks: 10);
+        SampleRaw.Patterned(raw, Size, seed: 42, blocks: 10);
         var path = dir.File("parent.vhd");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vpc", "-o", "subformat=dynamic", raw, path);
         var bytes = File.ReadAllBytes(path);

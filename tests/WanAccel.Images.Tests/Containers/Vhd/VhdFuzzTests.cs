@@ -49,7 +49,7 @@ public sealed class VhdFuzzTests(ITestOutputHelper output)
         }
 
         var targets = new (long, long)[] { (0, Math.Min(seed.Length, 4096)), (seed.Length - 512, 512) };
-        var result = VhdFuzzHarness.Run(dir.File("fuzz.vhd"), seed, targets, SealVhd, randomSeed, Executions, s_budget);
+        var result = MutationFuzzer.RunTargeted(dir.File("fuzz.vhd"), seed, targets, SealVhd, randomSeed, Executions, s_budget);
 
         output.WriteLine($"VHD {kind}: {result.Executions} executions ran clean ({result.Opened} opened, {result.Rejected} rejected: {string.Join(", ", result.Errors.Select(e => $"{e.Key}={e.Value}"))})");
         Assert.True(result.Executions >= 200, $"only {result.Executions} executions");

@@ -1,6 +1,6 @@
 using WanAccel.Images.Containers;
 using WanAccel.Images.Tests.Support;
-using static WanAccel.Images.Tests.Containers.Vhd.VhdTestSupport;
+using static WanAccel.Images.Tests.Support.QemuOracle;
 
 namespace WanAccel.Images.Tests.Containers.Vhd;
 
@@ -16,7 +16,7 @@ public sealed class VhdImageTests
     {
         using var dir = new TempDir();
         var raw = dir.File("src.raw");
-        CreatePatternedRaw(raw, size, seed: (int)(size % 1000));
+        SampleRaw.Patterned(raw, size, seed: (int)(size % 1000));
         var vhd = dir.File("image.bin");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vpc", "-o", $"subformat={subformat}", raw, vhd);
 
@@ -24,10 +24,10 @@ public sealed class VhdImageTests
 
         Assert.Equal(ImageFormat.Vhd, disk.Format);
         Assert.Equal(subformat, disk.Subformat);
-        Assert.Equal(QemuVirtualSize(vhd, "vpc"), disk.Length);
+        Assert.Equal(VirtualSize(vhd, "vpc"), disk.Length);
         Assert.Equal(new FileInfo(vhd).Length, disk.FileSize);
         Assert.Equal([vhd], disk.Chain);
-        Assert.Equal(Sha256(QemuToRaw(dir, vhd, "vpc")), Sha256(disk));
+        Assert.Equal(Sha256(ToRaw(dir, vhd, "vpc")), Sha256(disk));
         var map = disk.GetAllocationMap();
         AssertWellFormed(map, disk.Length);
         AssertMapPointsAtData(disk, map);
@@ -35,11 +35,11 @@ public sealed class VhdImageTests
         {
             // qemu's vpc driver calls all of a fixed VHD data; we report the holes of the sparse container like a
             // raw file, so the oracle is qemu's map of the same file as raw (SEEK_HOLE), clipped before the footer.
-            Assert.Equal(Clip(QemuDataMap(vhd, "raw"), disk.Length), DataMap(map));
+            Assert.Equal(Clip(DataRuns(vhd, "raw"), disk.Length), DataRuns(map));
         }
         else
         {
-            Assert.Equal(QemuDataMap(vhd, "vpc"), DataMap(map));
+            Assert.Equal(DataRuns(vhd, "vpc"), DataRuns(map));
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class VhdImageTests
 
         using var disk = DiskImage.Open(vhd);
 
-        Assert.Equal(QemuVirtualSize(vhd, "vpc"), disk.Length);
+        Assert.Equal(VirtualSize(vhd, "vpc"), disk.Length);
         var map = disk.GetAllocationMap();
         Assert.Equal([new DiskExtent(0, disk.Length, ExtentKind.Unallocated)], map);
         var buffer = new byte[4096];
@@ -80,10 +80,10 @@ public sealed class VhdImageTests
     {
         using var dir = new TempDir();
         var raw = dir.File("src.raw");
-        CreatePatternedRaw(raw, 16L << 20, seed: 7, blocks: 40);
+        SampleRaw.Patterned(raw, 16L << 20, seed: 7, blocks: 40);
         var vhd = dir.File("image.vhd");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vpc", "-o", "subformat=dynamic", raw, vhd);
-        var expected = File.ReadAllBytes(QemuToRaw(dir, vhd, "vpc"));
+        var expected = File.ReadAllBytes(ToRaw(dir, vhd, "vpc"));
 
         using var disk = DiskImage.Open(vhd);
         var rng = new Random(3);

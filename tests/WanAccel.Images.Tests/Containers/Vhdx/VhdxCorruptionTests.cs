@@ -1,6 +1,6 @@
 using WanAccel.Images.Containers;
 using WanAccel.Images.Tests.Support;
-using static WanAccel.Images.Tests.Containers.Vhd.VhdTestSupport;
+using static WanAccel.Images.Tests.Support.QemuOracle;
 
 namespace WanAccel.Images.Tests.Containers.Vhdx;
 
@@ -77,7 +77,7 @@ public sealed class VhdxCorruptionTests
     private static (string Path, byte[] Bytes) Create(TempDir dir)
     {
         var raw = dir.File("src.raw");
-        CreatePatternedRaw(raw, 16L << 20, seed: 5, blocks: 8);
+        SampleRaw.Patterned(raw, 16L << 20, seed: 5, blocks: 8);
         var path = dir.File("image.vhdx");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "block_size=1M", raw, path);
         return (path, File.ReadAllBytes(path));

@@ -1,7 +1,7 @@
 using WanAccel.Images.Containers;
 using WanAccel.Images.Containers.Vhdx;
 using WanAccel.Images.Tests.Support;
-using static WanAccel.Images.Tests.Containers.Vhd.VhdTestSupport;
+using static WanAccel.Images.Tests.Support.QemuOracle;
 
 namespace WanAccel.Images.Tests.Containers.Vhdx;
 
@@ -79,7 +79,7 @@ public sealed class VhdxDifferencingTests
     internal static string CreateParent(TempDir dir, out Guid dataWriteGuid)
     {
         var raw = dir.File("parent.raw");
-        CreatePatternedRaw(raw, Size, seed: 21, blocks: 16);
+        SampleRaw.Patterned(raw, Size, seed: 21, blocks: 16);
         var path = dir.File("parent.vhdx");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "block_size=1M", raw, path);
         dataWriteGuid = new VhdxTestFile(File.ReadAllBytes(path)).DataWriteGuid;
@@ -125,7 +125,7 @@ public sealed class VhdxDifferencingTests
         file.SetBat(VhdxDisk.BitmapIndex(0, ChunkRatio), (ulong)bitmapAt | 6);
         File.WriteAllBytes(path, file.Bytes);
 
-        var expected = File.ReadAllBytes(QemuToRaw(dir, parentPath, "vhdx"));
+        var expected = File.ReadAllBytes(ToRaw(dir, parentPath, "vhdx"));
         expected.AsSpan(0, BlockSize).Clear();
         full.CopyTo(expected, 5 * BlockSize);
         for (var s = 0; s < sectorsPerBlock; s++)

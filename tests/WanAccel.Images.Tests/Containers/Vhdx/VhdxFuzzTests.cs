@@ -27,7 +27,7 @@ public sealed class VhdxFuzzTests(ITestOutputHelper output)
         if (kind == "dynamic")
         {
             var raw = dir.File("src.raw");
-            VhdTestSupport.CreatePatternedRaw(raw, 16L << 20, seed: randomSeed, blocks: 6);
+            SampleRaw.Patterned(raw, 16L << 20, seed: randomSeed, blocks: 6);
             seedPath = dir.File("seed.vhdx");
             Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "block_size=1M", raw, seedPath);
         }
@@ -50,7 +50,7 @@ public sealed class VhdxFuzzTests(ITestOutputHelper output)
             (file.MetadataOffset, 256), (file.MetadataOffset + (64 * 1024), 1024), (file.BatOffset, 8 * 32),
             ((long)logOffset, 8192),
         };
-        var result = VhdFuzzHarness.Run(dir.File("fuzz.vhdx"), seed, targets, b => Seal(b, (long)logOffset), randomSeed, Executions, s_budget);
+        var result = MutationFuzzer.RunTargeted(dir.File("fuzz.vhdx"), seed, targets, b => Seal(b, (long)logOffset), randomSeed, Executions, s_budget);
 
         output.WriteLine($"VHDX {kind}: {result.Executions} executions ran clean ({result.Opened} opened, {result.Rejected} rejected: {string.Join(", ", result.Errors.Select(e => $"{e.Key}={e.Value}"))})");
         Assert.True(result.Executions >= 200, $"only {result.Executions} executions");

@@ -1,6 +1,6 @@
 using WanAccel.Images.Containers;
 using WanAccel.Images.Tests.Support;
-using static WanAccel.Images.Tests.Containers.Vhd.VhdTestSupport;
+using static WanAccel.Images.Tests.Support.QemuOracle;
 
 namespace WanAccel.Images.Tests.Containers.Vhdx;
 
@@ -19,7 +19,7 @@ public sealed class VhdxImageTests
     {
         using var dir = new TempDir();
         var raw = dir.File("src.raw");
-        CreatePatternedRaw(raw, size, seed: (int)(size % 997));
+        SampleRaw.Patterned(raw, size, seed: (int)(size % 997));
         var vhdx = dir.File("image.bin");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", $"subformat={subformat},block_size={blockSize}", raw, vhdx);
 
@@ -27,9 +27,9 @@ public sealed class VhdxImageTests
 
         Assert.Equal(ImageFormat.Vhdx, disk.Format);
         Assert.Equal(subformat, disk.Subformat);
-        Assert.Equal(QemuVirtualSize(vhdx, "vhdx"), disk.Length);
+        Assert.Equal(VirtualSize(vhdx, "vhdx"), disk.Length);
         Assert.Equal(new FileInfo(vhdx).Length, disk.FileSize);
-        var qemuRaw = QemuToRaw(dir, vhdx, "vhdx");
+        var qemuRaw = ToRaw(dir, vhdx, "vhdx");
         Assert.Equal(Sha256(qemuRaw), Sha256(disk));
         AssertMapAgainstQemu(disk, qemuRaw);
         if (subformat == "fixed")
@@ -49,7 +49,7 @@ public sealed class VhdxImageTests
         using var disk = DiskImage.Open(vhdx);
 
         Assert.Equal("dynamic", disk.Subformat);
-        Assert.Equal(QemuVirtualSize(vhdx, "vhdx"), disk.Length);
+        Assert.Equal(VirtualSize(vhdx, "vhdx"), disk.Length);
         // qemu marks every block PAYLOAD_BLOCK_ZERO (its default block_state_zero=on): 6,400 blocks merge into one extent.
         Assert.Equal([new DiskExtent(0, 100L << 30, ExtentKind.Zero)], disk.GetAllocationMap());
         var buffer = new byte[65536];
@@ -105,7 +105,7 @@ public sealed class VhdxImageTests
             Tool.Run("qemu-io", "-f", "vhdx", "-c", $"write -P {rng.Next(1, 255)} {offset} 65536", vhdx);
         }
 
-        var qemuRaw = QemuToRaw(dir, vhdx, "vhdx");
+        var qemuRaw = ToRaw(dir, vhdx, "vhdx");
         using var disk = DiskImage.Open(vhdx);
 
         Assert.Equal(6L << 30, disk.Length);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using WanAccel.Images.Containers;
 using WanAccel.Images.Containers.Vhdx;
 using WanAccel.Images.Tests.Support;
-using static WanAccel.Images.Tests.Containers.Vhd.VhdTestSupport;
+using static WanAccel.Images.Tests.Support.QemuOracle;
 
 namespace WanAccel.Images.Tests.Containers.Vhdx;
 
@@ -22,7 +22,7 @@ public sealed class VhdxLogTests
         var replayed = dir.File("replayed.vhdx");
         File.Copy(path, replayed);
         Tool.Run("qemu-img", "check", "-r", "all", "-f", "vhdx", replayed);
-        var expected = Sha256(QemuToRaw(dir, replayed, "vhdx"));
+        var expected = Sha256(ToRaw(dir, replayed, "vhdx"));
 
         using (var disk = DiskImage.Open(path))
         {
@@ -49,7 +49,7 @@ public sealed class VhdxLogTests
     internal static (string Path, long PageVirtualOffset, byte[] Page) CreateDirty(TempDir dir, bool corruptEntry)
     {
         var raw = dir.File("src.raw");
-        CreatePatternedRaw(raw, 16L << 20, seed: 8, blocks: 30);
+        SampleRaw.Patterned(raw, 16L << 20, seed: 8, blocks: 30);
         var path = dir.File("dirty.vhdx");
         Tool.Run("qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "block_size=1M", raw, path);
         var file = new VhdxTestFile(File.ReadAllBytes(path));

@@ -1,4 +1,4 @@
-namespace WanAccel.Images.Containers.Vhd;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>What one block of a <see cref="BlockMappedDisk"/> holds in its own layer.</summary>
 internal enum BlockKind : byte

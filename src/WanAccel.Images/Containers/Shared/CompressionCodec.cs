@@ -1,4 +1,4 @@
-namespace WanAccel.Images.Containers.Qcow2;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>Stream formats of compressed clusters and grains.</summary>
 internal enum CompressionCodec

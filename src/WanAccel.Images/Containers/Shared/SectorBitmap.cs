@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace WanAccel.Images.Containers.Vhd;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
 /// Run finding in a per-sector presence bitmap. VHD numbers bits from the most significant bit of each byte

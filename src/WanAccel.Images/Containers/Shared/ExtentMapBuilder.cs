@@ -1,9 +1,9 @@
-namespace WanAccel.Images.Containers.Qcow2;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
 /// Builds an allocation map in offset order, merging an extent into the previous one when kind and layer match and,
 /// for stored data, the file offsets continue (so a merged extent never claims a contiguity that is not there).
-/// Shared by the QCOW2, VMDK and VDI readers; format-neutral, a candidate to lift into <c>Containers/</c>.
+/// Used by every block-mapped reader (QCOW2, VMDK, VDI, VHD, VHDX) and by <see cref="LayeredExtentMap"/>.
 /// </summary>
 internal sealed class ExtentMapBuilder
 {

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using ZstdSharp;
 
-namespace WanAccel.Images.Containers.Qcow2;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
 /// Inflates one compressed cluster or grain. Output is bounded to the caller's buffer (one cluster/grain), so a hostile

@@ -1,20 +1,19 @@
-namespace WanAccel.Images.Containers.Qcow2;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
-/// Resolves the unallocated ranges of a top layer through its backing disk: they take the backing disk's extents,
-/// one layer deeper. Backing space past the backing disk's end stays unallocated (reads as zeros).
-/// Shared helper, format-neutral.
+/// A child layer over its parent/backing disk, for every format with a chain (QCOW2, VMDK, VHD, VHDX): unallocated
+/// ranges of the child take the parent's extents one layer deeper in the map, and read the parent's bytes.
+/// Parent space past the parent's end stays unallocated and reads as zeros.
 /// </summary>
 internal static class LayeredExtentMap
 {
+    /// <summary>The map of <paramref name="top"/> resolved through <paramref name="backing"/>; <paramref name="top"/> itself when there is none.</summary>
     public static IReadOnlyList<DiskExtent> Resolve(IReadOnlyList<DiskExtent> top, IVirtualDisk? backing, long length)
-    {
-        if (backing is null)
-        {
-            return top;
-        }
+        => backing is null ? top : Resolve(top, backing.GetAllocationMap(), length);
 
-        var below = backing.GetAllocationMap();
+    /// <summary>Replaces every unallocated range of <paramref name="top"/> with what <paramref name="below"/> maps there, layers shifted by one.</summary>
+    public static IReadOnlyList<DiskExtent> Resolve(IReadOnlyList<DiskExtent> top, IReadOnlyList<DiskExtent> below, long length)
+    {
         var builder = new ExtentMapBuilder();
         var j = 0;
         foreach (var extent in top)

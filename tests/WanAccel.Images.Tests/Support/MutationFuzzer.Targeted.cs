@@ -1,15 +1,9 @@
 using System.Diagnostics;
-using WanAccel.Images.Containers;
 
-namespace WanAccel.Images.Tests.Containers.Vhd;
+namespace WanAccel.Images.Tests.Support;
 
-/// <summary>
-/// Seeded mutation fuzzing of image files: mutates a seed (bit flips, interesting values in fields, truncation),
-/// optionally re-seals checksums so mutations reach past them, writes it in place, then opens, maps and reads it.
-/// Only <see cref="ImageFormatException"/> may escape; every execution runs under a watchdog so a hang fails too.
-/// Shared by the VHD and VHDX fuzz tests.
-/// </summary>
-internal sealed class VhdFuzzHarness
+/// <summary>Targeted mutation: bit flips and interesting values in chosen metadata ranges, optional checksum re-sealing, rare truncation.</summary>
+internal static partial class MutationFuzzer
 {
     private static readonly ulong[] s_interesting =
     [
@@ -17,21 +11,18 @@ internal sealed class VhdFuzzHarness
         0xFFFFFFFF, 0x100000000, 0x7FFFFFFFFFFFFFFF, 0x8000000000000000, ulong.MaxValue,
     ];
 
-    public sealed record Result(int Executions, int Opened, int Rejected, Dictionary<ImageError, int> Errors);
-
     /// <param name="path">The file the image under test lives in (other chain files sit next to it, untouched).</param>
     /// <param name="seed">Its pristine bytes.</param>
     /// <param name="targets">Byte ranges worth mutating (metadata); 10% of mutations go anywhere.</param>
     /// <param name="reseal">Recomputes checksums in a mutated copy (half the executions); returns the ranges it rewrote.</param>
-    public static Result Run(string path, byte[] seed, (long Offset, long Length)[] targets, Func<byte[], IEnumerable<(long Offset, int Length)>>? reseal, int randomSeed, int maxExecutions, TimeSpan budget)
+    public static FuzzStats RunTargeted(string path, byte[] seed, (long Offset, long Length)[] targets, Func<byte[], IEnumerable<(long Offset, int Length)>>? reseal, int randomSeed, int maxExecutions, TimeSpan budget)
     {
         var rng = new Random(randomSeed);
         var work = (byte[])seed.Clone();
         File.WriteAllBytes(path, seed);
-        var errors = new Dictionary<ImageError, int>();
-        int executions = 0, opened = 0, rejected = 0;
+        var stats = new FuzzStats();
         var clock = Stopwatch.StartNew();
-        while (executions < maxExecutions && clock.Elapsed < budget)
+        while (stats.Executions < maxExecutions && clock.Elapsed < budget)
         {
             var dirty = new List<(long Offset, int Length)>();
             var mutations = 1 + rng.Next(4);
@@ -45,7 +36,7 @@ internal sealed class VhdFuzzHarness
                 }
 
                 var at = start + rng.NextInt64(length);
-                dirty.Add(Mutate(work, at, rng));
+                dirty.Add(MutateAt(work, at, rng));
             }
 
             if (reseal is not null && rng.Next(2) == 0)
@@ -68,24 +59,14 @@ internal sealed class VhdFuzzHarness
                 }
             }
 
-            var iteration = executions;
-            var run = Task.Run(() => Execute(path, rng.Next()));
-            if (!run.Wait(TimeSpan.FromSeconds(20)))
+            var iteration = stats.Executions;
+            var run = Task.Run(() => Exercise(path, rng.Next()));
+            if (!run.Wait(s_perMutant))
             {
-                throw new TimeoutException($"fuzz execution {iteration} (seed {randomSeed}) did not finish in 20 s");
+                throw new TimeoutException($"fuzz execution {iteration} (seed {randomSeed}) did not finish in {s_perMutant}");
             }
 
-            if (run.Result is { } error)
-            {
-                rejected++;
-                errors[error] = errors.GetValueOrDefault(error) + 1;
-            }
-            else
-            {
-                opened++;
-            }
-
-            executions++;
+            stats.Count(run.Result);
 
             // Restore the pristine seed where it was changed.
             using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write))
@@ -107,53 +88,11 @@ internal sealed class VhdFuzzHarness
             }
         }
 
-        return new Result(executions, opened, rejected, errors);
+        stats.Elapsed = clock.Elapsed;
+        return stats;
     }
 
-    /// <summary>Opens, maps and reads; returns the typed error, null on success; anything else propagates (a bug).</summary>
-    private static ImageError? Execute(string path, int seed)
-    {
-        try
-        {
-            using var disk = DiskImage.Open(path);
-            var map = disk.GetAllocationMap();
-            long pos = 0;
-            foreach (var e in map)
-            {
-                if (e.Offset != pos || e.Length <= 0)
-                {
-                    throw new InvalidOperationException($"malformed map at {e.Offset}");
-                }
-
-                pos = e.End;
-            }
-
-            if (pos != disk.Length)
-            {
-                throw new InvalidOperationException($"map covers {pos} of {disk.Length}");
-            }
-
-            var rng = new Random(seed);
-            var buffer = new byte[64 * 1024];
-            for (var i = 0; i < 4 && disk.Length > 0; i++)
-            {
-                var offset = i == 0 ? Math.Max(0, disk.Length - 1000) : rng.NextInt64(disk.Length);
-                var n = disk.ReadAt(offset, buffer.AsSpan(0, rng.Next(1, buffer.Length)));
-                if (n <= 0)
-                {
-                    throw new InvalidOperationException($"empty read at {offset} of {disk.Length}");
-                }
-            }
-
-            return null;
-        }
-        catch (ImageFormatException ex)
-        {
-            return ex.Error;
-        }
-    }
-
-    private static (long Offset, int Length) Mutate(byte[] work, long at, Random rng)
+    private static (long Offset, int Length) MutateAt(byte[] work, long at, Random rng)
     {
         switch (rng.Next(3))
         {

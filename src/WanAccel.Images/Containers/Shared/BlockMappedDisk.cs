@@ -1,12 +1,13 @@
 using System.Buffers;
 using WanAccel.Images.IO;
 
-namespace WanAccel.Images.Containers.Vhd;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
 /// A virtual disk cut into equal blocks, each resolved through a block table to "inherit", "zero", "present at
 /// file offset X" or "partially present per a sector bitmap". Implements reads (parent or zeros for inherited
-/// sectors) and the allocation map once for VHD and VHDX. Shared helper: could back VDI/QCOW2-like formats too.
+/// sectors) and the allocation map once for VHD and VHDX. VDI stays on its own: its last block may be cut short by
+/// EOF and reads as zeros there (as in qemu), where stored blocks here must be complete or throw Truncated.
 /// </summary>
 internal abstract class BlockMappedDisk : IVirtualDisk
 {
@@ -83,7 +84,7 @@ internal abstract class BlockMappedDisk : IVirtualDisk
                 switch (entry.Kind)
                 {
                     case BlockKind.Inherit:
-                        ReadParent(pos, dest);
+                        LayeredExtentMap.ReadBacking(Parent, pos, dest);
                         break;
                     case BlockKind.Zero:
                         dest.Clear();
@@ -130,22 +131,16 @@ internal abstract class BlockMappedDisk : IVirtualDisk
             }
             else
             {
-                ReadParent(blockStart + at, part);
+                LayeredExtentMap.ReadBacking(Parent, blockStart + at, part);
             }
 
             done += part.Length;
         }
     }
 
-    private void ReadParent(long offset, Span<byte> dest)
-    {
-        var n = Parent is null ? 0 : Parent.ReadAt(offset, dest);
-        dest[n..].Clear();
-    }
-
     public virtual IReadOnlyList<DiskExtent> GetAllocationMap()
     {
-        var own = new ExtentListBuilder();
+        var own = new ExtentMapBuilder();
         byte[]? bits = null;
         for (long index = 0; index < BlockCount; index++)
         {
@@ -180,7 +175,7 @@ internal abstract class BlockMappedDisk : IVirtualDisk
             }
         }
 
-        return Parent is null ? own.Extents : ExtentListBuilder.Overlay(own.Extents, Parent.GetAllocationMap());
+        return LayeredExtentMap.Resolve(own.Build(Length), Parent, Length);
     }
 
     public void Dispose()

@@ -1,9 +1,9 @@
 using WanAccel.Images.Containers;
-using WanAccel.Images.Containers.Vhd;
+using WanAccel.Images.Containers.Shared;
 
-namespace WanAccel.Images.Tests.Containers.Vhd;
+namespace WanAccel.Images.Tests.Containers.Shared;
 
-/// <summary>The shared helpers behind VHD/VHDX maps: bitmap runs and extent merging/overlay.</summary>
+/// <summary>The shared helpers behind every reader's map: bitmap runs, extent merging and the parent overlay.</summary>
 public sealed class BlockMapHelpersTests
 {
     [Theory]
@@ -40,7 +40,7 @@ public sealed class BlockMapHelpersTests
     [Fact]
     public void Add_AdjacentSameKindAndContiguousFile_Merges()
     {
-        var b = new ExtentListBuilder();
+        var b = new ExtentMapBuilder();
         b.Add(0, 10, ExtentKind.Allocated, 100);
         b.Add(10, 10, ExtentKind.Allocated, 110);
         b.Add(20, 10, ExtentKind.Allocated, 500);
@@ -49,16 +49,16 @@ public sealed class BlockMapHelpersTests
 
         Assert.Equal(
             [new DiskExtent(0, 20, ExtentKind.Allocated, 100), new DiskExtent(20, 10, ExtentKind.Allocated, 500), new DiskExtent(30, 10, ExtentKind.Zero)],
-            b.Extents);
+            b.Build(40));
     }
 
     [Fact]
-    public void Overlay_UnallocatedHoles_FilledFromParentWithShiftedLayers()
+    public void Resolve_UnallocatedHoles_FilledFromParentWithShiftedLayers()
     {
         DiskExtent[] own = [new(0, 100, ExtentKind.Unallocated), new(100, 50, ExtentKind.Allocated, 4096), new(150, 100, ExtentKind.Unallocated)];
         DiskExtent[] parent = [new(0, 40, ExtentKind.Allocated, 1000), new(40, 160, ExtentKind.Unallocated), new(200, 30, ExtentKind.Zero, -1, 1)];
 
-        var result = ExtentListBuilder.Overlay(own, parent);
+        var result = LayeredExtentMap.Resolve(own, parent, 250);
 
         Assert.Equal(
             [

@@ -1,4 +1,4 @@
-namespace WanAccel.Images.Containers.Vhd;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>One resolved block-table entry: its kind and, for stored kinds, where its payload starts in the container file.</summary>
 internal readonly record struct BlockEntry(BlockKind Kind, long FileOffset = -1)

@@ -1,50 +1,16 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using WanAccel.Images.Containers;
-using WanAccel.Images.Tests.Support;
 
-namespace WanAccel.Images.Tests.Containers;
+namespace WanAccel.Images.Tests.Support;
 
 /// <summary>
-/// Ground truth from qemu-img for the QCOW2, VMDK and VDI tests: sample raw disks, hashes, virtual sizes and
-/// <c>qemu-img map</c> comparison. (Named Qcow2* only to stay inside this branch's files; a candidate for Support/.)
+/// Ground truth from qemu-img for every container format: hashes, virtual sizes, raw conversions,
+/// <c>qemu-img map</c> comparison, and the map invariants every reader must keep.
 /// </summary>
 internal static class QemuOracle
 {
-    public const int Block = 64 * 1024;
-
-    /// <summary>A sparse raw disk: random 64 KiB blocks at scattered (partly 4 KiB-aligned) offsets, a few written all-zero blocks, holes elsewhere.</summary>
-    public static void CreateSampleRaw(string path, long size, int seed = 1234, int blocks = 40)
-    {
-        var rng = new Random(seed);
-        using var fs = new FileStream(path, FileMode.Create, FileAccess.Write);
-        fs.SetLength(size);
-        var data = new byte[Block];
-        for (var i = 0; i < blocks; i++)
-        {
-            var align = i % 3 == 0 ? 4096 : Block;
-            var offset = rng.NextInt64(0, (size - Block) / align) * align;
-            if (i % 10 == 9)
-            {
-                Array.Clear(data);
-            }
-            else
-            {
-                rng.NextBytes(data);
-                data.AsSpan(0, 16).Fill((byte)i); // recognisable
-            }
-
-            fs.Position = offset;
-            fs.Write(data);
-        }
-
-        // The last bytes of the disk are data too, so a partial last cluster is exercised.
-        rng.NextBytes(data);
-        fs.Position = size - 1024;
-        fs.Write(data, 0, 1024);
-    }
-
-    public static string Sha256(IVirtualDisk disk)
+        public static string Sha256(IVirtualDisk disk)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
@@ -97,9 +63,12 @@ internal static class QemuOracle
         Assert.Equal(100, disk.ReadAt(disk.Length - 100, tail));
     }
 
-    public static long VirtualSize(string image)
+    /// <summary>qemu-img's virtual size; <paramref name="format"/> when probing would guess wrong (fixed VHD looks raw).</summary>
+    public static long VirtualSize(string image, string? format = null)
     {
-        using var doc = JsonDocument.Parse(Tool.Run("qemu-img", "info", "--output=json", image));
+        using var doc = JsonDocument.Parse(format is null
+            ? Tool.Run("qemu-img", "info", "--output=json", image)
+            : Tool.Run("qemu-img", "info", "-f", format, "--output=json", image));
         return doc.RootElement.GetProperty("virtual-size").GetInt64();
     }
 
@@ -167,6 +136,7 @@ internal static class QemuOracle
         }
     }
 
+    /// <summary>Asserts the map is sorted, gap-free, merged (as <c>ExtentMapBuilder</c> merges) and covers exactly [0, length).</summary>
     public static void AssertWellFormed(IReadOnlyList<DiskExtent> map, long length)
     {
         long pos = 0;
@@ -196,7 +166,96 @@ internal static class QemuOracle
         Assert.Equal(RawSha256(image, dir, disk), Sha256(disk));
         AssertMapAgrees(disk.GetAllocationMap(), Map(image), disk.Length, holesAsZero);
     }
-}
+    public static string Sha256(string file)
+    {
+        using var fs = File.OpenRead(file);
+        return Convert.ToHexString(SHA256.HashData(fs));
+    }
 
-/// <summary>One entry of <c>qemu-img map --output=json</c>.</summary>
-internal readonly record struct QemuMapEntry(long Start, long Length, int Depth, bool Present, bool Zero, bool Data, long Offset);
+    /// <summary>qemu-img's raw conversion of <paramref name="image"/> (explicit format: qemu probes fixed VHDs as raw).</summary>
+    public static string ToRaw(TempDir dir, string image, string format)
+    {
+        var raw = dir.File(Path.GetFileName(image) + ".qemu.raw");
+        Tool.Run("qemu-img", "convert", "-f", format, "-O", "raw", image, raw);
+        return raw;
+    }
+
+    /// <summary>qemu-img map as (offset, length, data) runs, adjacent runs with equal data flags merged.</summary>
+    public static List<(long Offset, long Length, bool Data)> DataRuns(string image, string format)
+    {
+        using var doc = JsonDocument.Parse(Tool.Run("qemu-img", "map", "-f", format, "--output=json", image));
+        var runs = new List<(long Offset, long Length, bool Data)>();
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            AddRun(runs, e.GetProperty("start").GetInt64(), e.GetProperty("length").GetInt64(), e.GetProperty("data").GetBoolean());
+        }
+
+        return runs;
+    }
+
+    /// <summary>Our map in the shape of <see cref="DataRuns(string, string)"/>: allocated = data.</summary>
+    public static List<(long Offset, long Length, bool Data)> DataRuns(IReadOnlyList<DiskExtent> map)
+    {
+        var runs = new List<(long Offset, long Length, bool Data)>();
+        foreach (var e in map)
+        {
+            AddRun(runs, e.Offset, e.Length, e.Kind == ExtentKind.Allocated);
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// Asserts that every allocated extent's FileOffset in layer file <c>chain[Layer]</c> holds exactly the bytes the
+    /// disk reads at its Offset, and that unallocated/zero extents read as zeros (checks at most 256 KiB per extent).
+    /// </summary>
+    public static void AssertMapPointsAtData(IVirtualDisk disk, IReadOnlyList<DiskExtent> map)
+    {
+        foreach (var e in map)
+        {
+            var n = (int)Math.Min(e.Length, 256 * 1024);
+            var expected = new byte[n];
+            Assert.Equal(n, disk.ReadAt(e.Offset, expected));
+            if (e.Kind == ExtentKind.Allocated)
+            {
+                using var fs = File.OpenRead(disk.Chain[e.Layer]);
+                fs.Position = e.FileOffset;
+                var actual = new byte[n];
+                fs.ReadExactly(actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"extent at {e.Offset} (layer {e.Layer}, file offset {e.FileOffset}) does not hold the disk's bytes");
+            }
+            else if (e.Layer == 0 || e.Kind == ExtentKind.Zero)
+            {
+                Assert.True(expected.AsSpan().IndexOfAnyExcept((byte)0) < 0, $"{e.Kind} extent at {e.Offset} reads non-zero bytes");
+            }
+        }
+    }
+
+    /// <summary>Asserts every byte of <paramref name="raw"/> in [offset, offset+length) is zero.</summary>
+    public static void AssertZeros(string raw, long offset, long length)
+    {
+        using var fs = File.OpenRead(raw);
+        fs.Position = offset;
+        var buffer = new byte[1 << 20];
+        while (length > 0)
+        {
+            var n = fs.Read(buffer, 0, (int)Math.Min(buffer.Length, length));
+            Assert.True(n > 0);
+            Assert.True(buffer.AsSpan(0, n).IndexOfAnyExcept((byte)0) < 0, $"non-zero bytes in [{offset}, +{n})");
+            offset += n;
+            length -= n;
+        }
+    }
+
+    private static void AddRun(List<(long Offset, long Length, bool Data)> runs, long offset, long length, bool data)
+    {
+        if (runs.Count > 0 && runs[^1].Data == data && runs[^1].Offset + runs[^1].Length == offset)
+        {
+            runs[^1] = (runs[^1].Offset, runs[^1].Length + length, data);
+        }
+        else
+        {
+            runs.Add((offset, length, data));
+        }
+    }
+}

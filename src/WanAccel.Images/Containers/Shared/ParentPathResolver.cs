@@ -1,4 +1,4 @@
-namespace WanAccel.Images.Containers.Vhd;
+namespace WanAccel.Images.Containers.Shared;
 
 /// <summary>
 /// Turns the parent paths a differencing image records (Windows relative/absolute paths, file URLs) into a local
@@ -21,7 +21,7 @@ internal static class ParentPathResolver
             {
                 var full = Path.IsPathRooted(candidate) ? candidate : Path.Combine(childDir, candidate);
                 tried.Add(full);
-                // Length ≥ 512 also rules out FIFOs and devices (st_size 0), whose open could block or never end.
+                // Length ≥ 512 skips stubs and (st_size 0) FIFOs/devices to the next candidate; ImageOpenContext.ResolveFile refuses those outright.
                 if (File.Exists(full) && new FileInfo(full).Length >= 512)
                 {
                     return Path.GetFullPath(full);

@@ -45,13 +45,15 @@ internal sealed partial class FlowSession : IDisposable
         var downstream = DownstreamAsync(cts.Token);
         try
         {
+            // The first direction to fail takes the other down at once (it may be waiting on a quiet socket).
+            await await Task.WhenAny(upstream, downstream).ConfigureAwait(false);
             await Task.WhenAll(upstream, downstream).ConfigureAwait(false);
             await _channel.Output.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
             await cts.CancelAsync().ConfigureAwait(false);
-            var error = (upstream.Exception?.InnerException ?? downstream.Exception?.InnerException) ?? e;
+            var error = upstream.Exception?.InnerException ?? downstream.Exception?.InnerException ?? e;
             await _local.Input.CompleteAsync(error).ConfigureAwait(false);
             await _local.Output.CompleteAsync(error).ConfigureAwait(false);
             await _channel.Input.CompleteAsync(error).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using WanAccel.Core.Compression;
 using WanAccel.Core.Fingerprints;
 using WanAccel.Core.Knowledge;
 
@@ -26,13 +25,6 @@ internal struct EncodeOp
 
     /// <summary>ManifestRef: the manifest.</summary>
     public Manifest? Manifest;
-
-    /// <summary>Literals after compression: the pooled buffer holding the payload (null when sent raw) and its length.</summary>
-    public byte[]? Compressed;
-
-    public int CompressedLength;
-
-    public CodecKind Codec;
 }
 
 internal enum OpKind : byte

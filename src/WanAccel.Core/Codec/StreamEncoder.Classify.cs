@@ -41,8 +41,8 @@ public sealed partial class StreamEncoder
 
     private void AddChunk(int index, int offset)
     {
-        ref readonly var id = ref _chunkIds[index];
-        var length = _chunkLengths[index];
+        ref readonly var id = ref _work.ChunkIds[index];
+        var length = _work.ChunkLengths[index];
         Statistics.Chunks++;
         if (!_options.UseManifests)
         {
@@ -94,9 +94,9 @@ public sealed partial class StreamEncoder
         _knowledge.Add(id, length);
         Statistics.LiteralChunks++;
         Statistics.LiteralBytes += length;
-        if (_ops.Count > 0)
+        if (_work.Ops.Count > 0)
         {
-            ref var last = ref CollectionsMarshal.AsSpan(_ops)[^1];
+            ref var last = ref CollectionsMarshal.AsSpan(_work.Ops)[^1];
             if (last.Kind == OpKind.Literals
                 && last.InputStart + last.Length == offset
                 && last.Length + length <= _options.LiteralBatchBytes)
@@ -107,26 +107,27 @@ public sealed partial class StreamEncoder
             }
         }
 
-        _ops.Add(new EncodeOp { Kind = OpKind.Literals, Length = length, InputStart = offset, FirstChunk = index, ChunkCount = 1 });
+        _work.Ops.Add(new EncodeOp { Kind = OpKind.Literals, Length = length, InputStart = offset, FirstChunk = index, ChunkCount = 1 });
     }
 
     private void AddRef(in ChunkId id, int length)
     {
         Statistics.RefChunks++;
         Statistics.RefBytes += length;
-        _ops.Add(new EncodeOp { Kind = OpKind.Ref, Id = id, Length = length });
+        _work.Ops.Add(new EncodeOp { Kind = OpKind.Ref, Id = id, Length = length });
     }
 
     private void AddZero(int length)
     {
         Statistics.ZeroBytes += length;
-        if (_ops.Count > 0 && _ops[^1].Kind == OpKind.Zero)
+        var ops = _work.Ops.Count == 0 && _unwritten is { } previous ? previous.Ops : _work.Ops;
+        if (ops.Count > 0 && ops[^1].Kind == OpKind.Zero)
         {
-            CollectionsMarshal.AsSpan(_ops)[^1].Length += length;
+            CollectionsMarshal.AsSpan(ops)[^1].Length += length;
             return;
         }
 
-        _ops.Add(new EncodeOp { Kind = OpKind.Zero, Length = length });
+        _work.Ops.Add(new EncodeOp { Kind = OpKind.Zero, Length = length });
     }
 
     /// <summary>The open group stopped matching its candidate manifest: its held-back chunks go out as references.</summary>
@@ -151,7 +152,7 @@ public sealed partial class StreamEncoder
         {
             Statistics.ManifestRefs++;
             Statistics.ManifestRefBytes += _groupBytes;
-            _ops.Add(new EncodeOp { Kind = OpKind.ManifestRef, Manifest = candidate, Id = candidate.Id, Length = _groupBytes });
+            _work.Ops.Add(new EncodeOp { Kind = OpKind.ManifestRef, Manifest = candidate, Id = candidate.Id, Length = _groupBytes });
         }
         else
         {
@@ -169,7 +170,7 @@ public sealed partial class StreamEncoder
                 if (!known)
                 {
                     Statistics.ManifestDefs++;
-                    _ops.Add(new EncodeOp { Kind = OpKind.ManifestDef, Id = manifest.Id, ChunkCount = _groupCount });
+                    _work.Ops.Add(new EncodeOp { Kind = OpKind.ManifestDef, Id = manifest.Id, ChunkCount = _groupCount });
                 }
             }
         }

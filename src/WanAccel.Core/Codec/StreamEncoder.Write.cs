@@ -10,23 +10,75 @@ namespace WanAccel.Core.Codec;
 /// <summary>Compresses the step's literal batches in parallel, then writes all ops in order.</summary>
 public sealed partial class StreamEncoder
 {
-    /// <param name="keepTrailingZero">Hold a trailing zero run back so that the next step can extend it (one frame per run).</param>
-    private void WriteOps(ReadOnlyMemory<byte> step, IBufferWriter<byte> output, bool keepTrailingZero = false)
+    /// <summary>Starts compressing the step's Literals ops on pool tasks (they read the input, never the op list).</summary>
+    private void StartCompression(EncodeStep step)
     {
-        EncodeOp? carry = null;
-        if (keepTrailingZero && _ops.Count > 0 && _ops[^1].Kind == OpKind.Zero)
+        step.Jobs.Clear();
+        foreach (var op in step.Ops)
         {
-            carry = _ops[^1];
-            _ops.RemoveAt(_ops.Count - 1);
+            if (op.Kind == OpKind.Literals)
+            {
+                step.Jobs.Add(new LiteralJob { InputStart = op.InputStart, Length = (int)op.Length, Codec = CodecKind.None });
+            }
         }
 
-        var ops = CollectionsMarshal.AsSpan(_ops);
-        CompressLiterals(step, ops);
-        var span = step.Span;
-        var ids = _chunkIds.AsSpan();
-        var lengths = _chunkLengths.AsSpan();
+        step.Compression = null;
+        if (step.Jobs.Count == 0 || _options.Codec.Kind == CodecKind.None)
+        {
+            return;
+        }
+
+        if (_options.Parallelism == 1)
+        {
+            CompressJobs(step, 0, step.Jobs.Count);
+            return;
+        }
+
+        // One task per job: 1 MiB jobs of the same step finish on both cores while the next step is being prepared.
+        var tasks = new Task[step.Jobs.Count];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var index = i;
+            tasks[i] = Task.Run(() => CompressJobs(step, index, index + 1));
+        }
+
+        step.Compression = Task.WhenAll(tasks);
+    }
+
+    private void CompressJobs(EncodeStep step, int from, int to)
+    {
+        var jobs = CollectionsMarshal.AsSpan(step.Jobs);
+        for (var i = from; i < to; i++)
+        {
+            ref var job = ref jobs[i];
+            var raw = step.Input.Span.Slice(job.InputStart, job.Length);
+            var compressor = _compressors.Rent()!;
+            var buffer = ArrayPool<byte>.Shared.Rent(compressor.MaxCompressedLength(raw.Length));
+            var n = compressor.TryCompress(raw, buffer);
+            _compressors.Return(compressor);
+            if (n < 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                continue;
+            }
+
+            job.Compressed = buffer;
+            job.CompressedLength = n;
+            job.Codec = compressor.Kind;
+        }
+    }
+
+    /// <summary>Waits for the step's compression, writes its ops in order, and clears it.</summary>
+    private void WriteStep(EncodeStep step, IBufferWriter<byte> output)
+    {
+        step.Compression?.GetAwaiter().GetResult();
+        var span = step.Input.Span;
+        var ids = step.ChunkIds.AsSpan();
+        var lengths = step.ChunkLengths.AsSpan();
+        var jobs = CollectionsMarshal.AsSpan(step.Jobs);
+        var job = 0;
         long wire = 0;
-        foreach (ref var op in ops)
+        foreach (ref readonly var op in CollectionsMarshal.AsSpan(step.Ops))
         {
             switch (op.Kind)
             {
@@ -43,23 +95,20 @@ public sealed partial class StreamEncoder
                     wire += FrameWriter.WriteManifestDef(output, op.Id, op.ChunkCount);
                     break;
                 case OpKind.Literals:
+                    ref var compressed = ref jobs[job++];
                     var raw = span.Slice(op.InputStart, (int)op.Length);
-                    KeepSent(raw, ids.Slice(op.FirstChunk, op.ChunkCount), lengths.Slice(op.FirstChunk, op.ChunkCount));
-                    var payload = op.Compressed is null ? raw : op.Compressed.AsSpan(0, op.CompressedLength);
-                    wire += FrameWriter.WriteLiterals(
-                        output,
-                        ids.Slice(op.FirstChunk, op.ChunkCount),
-                        lengths.Slice(op.FirstChunk, op.ChunkCount),
-                        raw.Length,
-                        op.Codec,
-                        payload);
-                    if (op.Compressed is null)
+                    var chunkIds = ids.Slice(op.FirstChunk, op.ChunkCount);
+                    var chunkLengths = lengths.Slice(op.FirstChunk, op.ChunkCount);
+                    KeepSent(raw, chunkIds, chunkLengths);
+                    var payload = compressed.Compressed is null ? raw : compressed.Compressed.AsSpan(0, compressed.CompressedLength);
+                    wire += FrameWriter.WriteLiterals(output, chunkIds, chunkLengths, raw.Length, compressed.Codec, payload);
+                    if (compressed.Compressed is null)
                     {
                         Statistics.RawLiteralBytes += raw.Length;
                     }
                     else
                     {
-                        ArrayPool<byte>.Shared.Return(op.Compressed);
+                        ArrayPool<byte>.Shared.Return(compressed.Compressed);
                     }
 
                     break;
@@ -67,10 +116,12 @@ public sealed partial class StreamEncoder
         }
 
         Statistics.WireBytes += wire;
-        _ops.Clear();
-        if (carry is { } zero)
+        step.Ops.Clear();
+        step.Jobs.Clear();
+        step.Compression = null;
+        if (_unwritten == step)
         {
-            _ops.Add(zero);
+            _unwritten = null;
         }
     }
 
@@ -87,61 +138,6 @@ public sealed partial class StreamEncoder
             _senderStore.TryAdd(ids[i], raw.Slice(offset, lengths[i]));
             offset += lengths[i];
         }
-    }
-
-    private void CompressLiterals(ReadOnlyMemory<byte> step, Span<EncodeOp> ops)
-    {
-        var literals = 0;
-        foreach (ref var op in ops)
-        {
-            literals += op.Kind == OpKind.Literals ? 1 : 0;
-        }
-
-        if (literals == 0 || _options.Codec.Kind == CodecKind.None)
-        {
-            return;
-        }
-
-        if (literals == 1 || _options.Parallelism == 1)
-        {
-            foreach (ref var op in ops)
-            {
-                if (op.Kind == OpKind.Literals)
-                {
-                    Compress(step.Span, ref op);
-                }
-            }
-
-            return;
-        }
-
-        Parallel.For(0, ops.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, i =>
-        {
-            ref var op = ref CollectionsMarshal.AsSpan(_ops)[i];
-            if (op.Kind == OpKind.Literals)
-            {
-                Compress(step.Span, ref op);
-            }
-        });
-    }
-
-    private void Compress(ReadOnlySpan<byte> step, ref EncodeOp op)
-    {
-        var raw = step.Slice(op.InputStart, (int)op.Length);
-        var compressor = _compressors.Rent()!;
-        var buffer = ArrayPool<byte>.Shared.Rent(compressor.MaxCompressedLength(raw.Length));
-        var n = compressor.TryCompress(raw, buffer);
-        _compressors.Return(compressor);
-        if (n < 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            op.Codec = CodecKind.None;
-            return;
-        }
-
-        op.Compressed = buffer;
-        op.CompressedLength = n;
-        op.Codec = compressor.Kind;
     }
 
     /// <summary>

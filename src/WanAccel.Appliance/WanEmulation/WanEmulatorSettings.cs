@@ -37,19 +37,19 @@ public sealed record WanEmulatorSettings
         _ = WanUnits.TryParseEndPoint(Listen, out var listen, out var e1);
         if (listen is not null and not System.Net.IPEndPoint)
         {
-            e1 = $"listen '{Listen}': expected an IP address and port, not a host name";
+            e1 = $"'{Listen}' is not an IP endpoint: listening needs an address, not a host name";
             listen = null;
         }
 
         var target = default(System.Net.EndPoint);
         if (Target is null)
         {
-            errors.Add("target endpoint is required");
+            errors.Add("target: required, as host:port");
         }
         else
         {
             _ = WanUnits.TryParseEndPoint(Target, out target, out var e);
-            Add(errors, e);
+            Add(errors, "target", e);
         }
 
         _ = WanUnits.TryParseRate(Rate, out var rate, out var e2);
@@ -67,10 +67,12 @@ public sealed record WanEmulatorSettings
             _ = WanUnits.TryParseSize(Queue, out queue, out e6);
         }
 
-        foreach (var e in new[] { e1, e2, e3, e4, e5, e6 })
-        {
-            Add(errors, e);
-        }
+        Add(errors, "listen", e1);
+        Add(errors, "rate", e2);
+        Add(errors, "rtt", e3);
+        Add(errors, "loss", e4);
+        Add(errors, "window", e5);
+        Add(errors, "queue", e6);
 
         var options = new WanEmulatorOptions
         {
@@ -99,11 +101,11 @@ public sealed record WanEmulatorSettings
         return errors.Count == 0 ? (options, errors) : (null, errors);
     }
 
-    private static void Add(List<string> errors, string? error)
+    private static void Add(List<string> errors, string field, string? error)
     {
         if (error is not null)
         {
-            errors.Add(error);
+            errors.Add($"{field}: {error}");
         }
     }
 }

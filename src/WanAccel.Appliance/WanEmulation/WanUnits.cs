@@ -55,7 +55,7 @@ public static class WanUnits
             }
         }
 
-        error = $"rate '{text}': expected a number with a bit-rate unit (bit, kbit, mbit, gbit; kbps, mbps, gbps are the same, in bits) between 1 bit/s and 1 Tbit/s, or 'unlimited'";
+        error = $"'{text}' is not a rate: expected a number with a bit-rate unit (bit, kbit, mbit, gbit; kbps, mbps, gbps are the same, in bits) between 1 bit/s and 1 Tbit/s, or 'unlimited'";
         return false;
     }
 
@@ -86,7 +86,7 @@ public static class WanUnits
             }
         }
 
-        error = $"duration '{text}': expected a number with a unit (us, ms, s) between 0 and 1 hour, e.g. 140ms or 0.2s";
+        error = $"'{text}' is not a duration: expected a number with a unit (us, ms, s) between 0 and 1 hour, e.g. 140ms or 0.2s";
         return false;
     }
 
@@ -114,7 +114,7 @@ public static class WanUnits
             return true;
         }
 
-        error = $"size '{text}': expected bytes or a number with k, m or g (KiB, MiB, GiB), at most 1 TiB";
+        error = $"'{text}' is not a size: expected bytes or a number with k, m or g (KiB, MiB, GiB), at most 1 TiB";
         return false;
     }
 
@@ -135,7 +135,7 @@ public static class WanUnits
             }
         }
 
-        error = $"loss '{text}': expected a probability between 0 and 1 (e.g. 0.01) or a percentage (e.g. 1%)";
+        error = $"'{text}' is not a probability: expected a probability between 0 and 1 (e.g. 0.01) or a percentage (e.g. 1%)";
         return false;
     }
 
@@ -166,7 +166,7 @@ public static class WanUnits
             }
         }
 
-        error = endPoint is null ? $"endpoint '{text}': expected host:port, [IPv6]:port or a port number" : null;
+        error = endPoint is null ? $"'{text}' is not an endpoint: expected host:port, [IPv6]:port or a port number" : null;
         return endPoint is not null;
     }
 

@@ -3,12 +3,12 @@ using System.Diagnostics;
 
 namespace WanAccel.Appliance.WanEmulation;
 
-/// <summary>The scheduler thread of a link: sleeps to ~1 ms before the next due event, then yields until it is due.</summary>
+/// <summary>The scheduler thread of a link: sleeps to within 1 ms of the next due event, then yields until it is due.</summary>
 internal sealed partial class WanLink
 {
     // Events due within 100 µs of each other go out together: one wake-up, one pass over the pumps.
     private static readonly long BatchTicks = Stopwatch.Frequency / 10_000;
-    private static readonly long SpinTicks = Stopwatch.Frequency * 2 / 1000;
+    private static readonly long MillisecondTicks = Stopwatch.Frequency / 1000;
 
     private readonly PriorityQueue<WanLinkEvent, (long Due, long Sequence)> _events = new();
     private readonly Thread _thread;
@@ -81,11 +81,11 @@ internal sealed partial class WanLink
                         break;
                     }
 
-                    if (wait > SpinTicks)
+                    if (wait >= MillisecondTicks)
                     {
-                        // Oversleeping is the risk, so wake ~1 ms early and finish by yielding.
-                        var ms = (int)((wait - (SpinTicks / 2)) * 1000 / Stopwatch.Frequency);
-                        Monitor.Wait(_gate, Math.Max(1, ms));
+                        // Timed waits have whole-millisecond resolution: sleep the whole milliseconds (waking up
+                        // to 1 ms early, never late but for OS latency), then yield through the remainder.
+                        Monitor.Wait(_gate, (int)Math.Min(wait / MillisecondTicks, int.MaxValue));
                         continue;
                     }
 

@@ -28,14 +28,24 @@ internal static partial class BenchWanEmulatorCommand
             progress?.Invoke($"measuring RTT with {pings} ping-pongs of {PingBytes} bytes on the idle link");
             var rtts = await PingAsync(emulator.LocalEndPoint, pings, cancellationToken).ConfigureAwait(false);
 
-            progress?.Invoke($"pushing through {connections} connections for {duration.TotalSeconds:0.#} s (after 1 s of warm-up)");
-            var senders = Enumerable.Range(0, connections).Select(_ => PushAsync(emulator.LocalEndPoint, stop.Token)).ToArray();
+            progress?.Invoke($"pushing through {connections} connections for {duration.TotalSeconds:0.#} s (after a warm-up of at least 1 s)");
+            var payload = new byte[64 * 1024];
+            Random.Shared.NextBytes(payload);
+            payload[0] = SinkMode;
+            var senders = Enumerable.Range(0, connections).Select(_ => PushAsync(emulator.LocalEndPoint, payload, stop.Token)).ToArray();
             while (Interlocked.Read(ref sink.Bytes) == 0)
             {
                 await Task.Delay(1, cancellationToken).ConfigureAwait(false);
             }
 
+            // Warm-up: 1 s, and until the sink keeps up with what the link delivers (with 1,000 connections the
+            // harness's own start-up can leave megabytes in socket buffers for a few seconds).
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < 300 && emulator.Statistics.ClientToTarget.BytesOut - Interlocked.Read(ref sink.Bytes) > options.EffectiveQueueBytes; i++)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+
             var t1 = Stopwatch.GetTimestamp();
             var b1 = Interlocked.Read(ref sink.Bytes);
             await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
@@ -70,7 +80,7 @@ internal static partial class BenchWanEmulatorCommand
         var message = new byte[PingBytes];
         var reply = new byte[PingBytes];
         var rtts = new double[pings];
-        for (var i = 0; i < pings; i++)
+        for (var i = -5; i < pings; i++) // 5 uncounted round trips warm up the JIT and the connection
         {
             var start = Stopwatch.GetTimestamp();
             await socket.SendAsync(message, SocketFlags.None, cancellationToken).ConfigureAwait(false);
@@ -80,19 +90,19 @@ internal static partial class BenchWanEmulatorCommand
                 got += n > 0 ? n : throw new EndOfStreamException("echo connection closed");
             }
 
-            rtts[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (i >= 0)
+            {
+                rtts[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
         }
 
         socket.Shutdown(SocketShutdown.Both);
         return rtts;
     }
 
-    private static async Task PushAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    private static async Task PushAsync(IPEndPoint endPoint, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var data = new byte[64 * 1024];
-        Random.Shared.NextBytes(data);
-        data[0] = SinkMode;
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
@@ -132,7 +142,7 @@ internal static partial class BenchWanEmulatorCommand
         using (socket)
         {
             socket.NoDelay = true;
-            var buffer = new byte[128 * 1024];
+            var buffer = new byte[16 * 1024];
             try
             {
                 var n = await socket.ReceiveAsync(buffer.AsMemory(0, 1), SocketFlags.None, cancellationToken).ConfigureAwait(false);

@@ -61,7 +61,8 @@ internal static partial class BenchWanEmulatorCommand
             return new Result(
                 options.RateBitsPerSecond, (b2 - b1) * 8 / seconds, options.Rtt.TotalMilliseconds,
                 Percentile(rtts, 0.5), Percentile(rtts, 0.99), rtts[0], rtts[^1],
-                pings, connections, seconds, b2 - b1, stats.PeakQueuedBytes, stats.QueueCapacityBytes);
+                pings, connections, seconds, b2 - b1, stats.PeakQueuedBytes, stats.QueueCapacityBytes,
+                options.WindowBytes, options.LossProbability, stats.PeakInFlightBytes, stats.LostSegments);
         }
         finally
         {

@@ -23,15 +23,20 @@ internal static partial class BenchWanEmulatorCommand
         var seconds = new Option<double>("--seconds") { Description = "Length of the throughput measurement in seconds", DefaultValueFactory = _ => 30 };
         var connections = new Option<int>("--connections") { Description = "Connections pushing at once (they share the link)", DefaultValueFactory = _ => 4 };
         var pings = new Option<int>("--pings") { Description = "Ping-pong round trips for the RTT measurement", DefaultValueFactory = _ => 50 };
+        var window = new Option<string?>("--window") { Description = "Per-connection window (64k); the expected rate becomes min(rate, connections × window / RTT)" };
+        var loss = new Option<string>("--loss") { Description = "Segment loss probability (0.01 or 1%); the rate then has no exact expectation", DefaultValueFactory = _ => "0" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
 
         var command = new Command("wan-emulator", "Measure the WAN emulator on loopback: rate vs the set rate, ping-pong RTT vs the set RTT")
         {
-            rate, rtt, seconds, connections, pings, json,
+            rate, rtt, seconds, connections, pings, window, loss, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (options, errors) = new WanEmulatorSettings { Target = "127.0.0.1:9", Rate = parse.GetValue(rate)!, Rtt = parse.GetValue(rtt)! }.ToOptions();
+            var (options, errors) = new WanEmulatorSettings
+            {
+                Target = "127.0.0.1:9", Rate = parse.GetValue(rate)!, Rtt = parse.GetValue(rtt)!, Window = parse.GetValue(window), Loss = parse.GetValue(loss)!,
+            }.ToOptions();
             var secs = parse.GetValue(seconds);
             var conns = parse.GetValue(connections);
             var pingCount = parse.GetValue(pings);
@@ -86,11 +91,22 @@ internal static partial class BenchWanEmulatorCommand
         table.AddColumn(new TableColumn("measured").RightAligned());
         table.AddColumn(new TableColumn("error").RightAligned());
         table.AddColumn(new TableColumn("within target").RightAligned());
-        table.AddRow("rate", WanUnits.FormatRate(r.SetRateBitsPerSecond), WanUnits.FormatRate(r.MeasuredRateBitsPerSecond),
+        var rateLabel = r.WindowBytes > 0 ? F($"rate ({r.Connections} × window / RTT)") : "rate";
+        table.AddRow(rateLabel, WanUnits.FormatRate(r.ExpectedRateBitsPerSecond), WanUnits.FormatRate(r.MeasuredRateBitsPerSecond),
             F($"{r.RateErrorPercent:+0.00;-0.00}%"), Verdict(r.RateWithinTarget, $"±{RateTolerancePercent}%"));
         table.AddRow("RTT median", F($"{r.SetRttMs:0.###} ms"), F($"{r.RttMedianMs:0.00} ms"), F($"{r.RttMedianMs - r.SetRttMs:+0.00;-0.00} ms"), Verdict(r.RttWithinTarget, $"±{RttToleranceMs} ms"));
         table.AddRow("RTT p99", "", F($"{r.RttP99Ms:0.00} ms"), F($"{r.RttP99Ms - r.SetRttMs:+0.00;-0.00} ms"), "");
         table.AddRow("RTT min / max", "", F($"{r.RttMinMs:0.00} / {r.RttMaxMs:0.00} ms"), "", "");
+        if (r.WindowBytes > 0)
+        {
+            table.AddRow("peak in flight", F($"{r.WindowBytes:N0} B"), F($"{r.PeakInFlightBytes:N0} B"), "", "");
+        }
+
+        if (r.LossProbability > 0)
+        {
+            table.AddRow("lost segments", F($"p = {r.LossProbability:0.####}"), F($"{r.LostSegments:N0}"), "", "");
+        }
+
         table.AddRow("peak queue", F($"{r.QueueCapacityBytes:N0} B"), F($"{r.PeakQueuedBytes:N0} B"), "", "");
         AnsiConsole.Write(table);
     }
@@ -106,6 +122,9 @@ internal static partial class BenchWanEmulatorCommand
         {
             w.WriteStartObject();
             w.WriteNumber("setRateBitsPerSecond", r.SetRateBitsPerSecond);
+            w.WriteNumber("windowBytes", r.WindowBytes);
+            w.WriteNumber("lossProbability", r.LossProbability);
+            w.WriteNumber("expectedRateBitsPerSecond", Math.Round(r.ExpectedRateBitsPerSecond));
             w.WriteNumber("measuredRateBitsPerSecond", Math.Round(r.MeasuredRateBitsPerSecond));
             w.WriteNumber("rateErrorPercent", Math.Round(r.RateErrorPercent, 3));
             w.WriteBoolean("rateWithinTarget", r.RateWithinTarget);
@@ -120,6 +139,8 @@ internal static partial class BenchWanEmulatorCommand
             w.WriteNumber("measuredSeconds", Math.Round(r.MeasuredSeconds, 3));
             w.WriteNumber("measuredBytes", r.MeasuredBytes);
             w.WriteNumber("peakQueuedBytes", r.PeakQueuedBytes);
+            w.WriteNumber("peakInFlightBytes", r.PeakInFlightBytes);
+            w.WriteNumber("lostSegments", r.LostSegments);
             w.WriteNumber("queueCapacityBytes", r.QueueCapacityBytes);
             w.WriteEndObject();
         }
@@ -130,11 +151,17 @@ internal static partial class BenchWanEmulatorCommand
     private sealed record Result(
         long SetRateBitsPerSecond, double MeasuredRateBitsPerSecond, double SetRttMs,
         double RttMedianMs, double RttP99Ms, double RttMinMs, double RttMaxMs,
-        int Pings, int Connections, double MeasuredSeconds, long MeasuredBytes, long PeakQueuedBytes, long QueueCapacityBytes)
+        int Pings, int Connections, double MeasuredSeconds, long MeasuredBytes, long PeakQueuedBytes, long QueueCapacityBytes,
+        long WindowBytes, double LossProbability, long PeakInFlightBytes, long LostSegments)
     {
-        public double RateErrorPercent => SetRateBitsPerSecond <= 0 ? 0 : (MeasuredRateBitsPerSecond / SetRateBitsPerSecond - 1) * 100;
+        /// <summary>The set rate, or with a window the lower of it and connections × window / RTT (0 = unlimited).</summary>
+        public double ExpectedRateBitsPerSecond => WindowBytes > 0 && SetRttMs > 0
+            ? Math.Min(SetRateBitsPerSecond > 0 ? SetRateBitsPerSecond : double.MaxValue, Connections * WindowBytes * 8 / (SetRttMs / 1000))
+            : SetRateBitsPerSecond;
 
-        public bool RateWithinTarget => SetRateBitsPerSecond <= 0 || Math.Abs(RateErrorPercent) <= RateTolerancePercent;
+        public double RateErrorPercent => ExpectedRateBitsPerSecond <= 0 ? 0 : (MeasuredRateBitsPerSecond / ExpectedRateBitsPerSecond - 1) * 100;
+
+        public bool RateWithinTarget => ExpectedRateBitsPerSecond <= 0 || Math.Abs(RateErrorPercent) <= RateTolerancePercent;
 
         public bool RttWithinTarget => Math.Abs(RttMedianMs - SetRttMs) <= RttToleranceMs;
     }

@@ -33,8 +33,9 @@ public sealed record WanEmulatorOptions
     public long WindowBytes { get; init; }
 
     /// <summary>
-    /// Per-direction bound on bytes held by the emulator (queued, on the wire and awaiting the receiver);
-    /// 0 = max(BDP, 1 MiB), or <see cref="UnlimitedRateQueueBytes"/> without a rate limit. Default 0.
+    /// Per-direction bound on bytes on the link (queued and on the wire), and on the bytes each connection
+    /// holds from read until its receiver takes them (so a receiver that stops reading stalls only its own
+    /// flow). 0 = max(BDP, 1 MiB), or <see cref="UnlimitedRateQueueBytes"/> without a rate limit. Default 0.
     /// </summary>
     public long QueueBytes { get; init; }
 

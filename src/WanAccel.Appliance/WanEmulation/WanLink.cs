@@ -24,6 +24,7 @@ internal sealed partial class WanLink
     private long _segments;
     private long _lostSegments;
     private long _peakInFlight;
+    private long _peakConnectionHeld;
 
     public WanLink(string name, WanEmulatorOptions options)
     {
@@ -50,7 +51,7 @@ internal sealed partial class WanLink
 
     public string Name { get; }
 
-    /// <summary>Bytes held per direction: reserved before a read, returned when written to the receiver.</summary>
+    /// <summary>Bytes on the link (queued or on the wire): reserved before a read, returned when the segment arrives.</summary>
     public ByteCredit Credit { get; }
 
     /// <summary>Largest read per connection; see the constructor.</summary>
@@ -68,6 +69,7 @@ internal sealed partial class WanLink
         PeakQueuedBytes = Credit.PeakInUse,
         QueueCapacityBytes = Credit.Capacity,
         PeakInFlightBytes = Interlocked.Read(ref _peakInFlight),
+        PeakConnectionBytes = Interlocked.Read(ref _peakConnectionHeld),
     };
 
     /// <summary>Puts <paramref name="count"/> freshly read bytes of <paramref name="pump"/>'s stream on the link.</summary>
@@ -142,10 +144,17 @@ internal sealed partial class WanLink
     /// <summary>Counts bytes handed to the receiver's socket (credit is returned separately, also for dropped bytes).</summary>
     public void CountWritten(int bytes) => Interlocked.Add(ref _bytesOut, bytes);
 
-    public void ObserveInFlight(long bytes)
+    /// <summary>Records a connection's bytes held (read, not yet written to its receiver) and in flight (not yet acknowledged).</summary>
+    public void ObserveConnection(long held, long inFlight)
     {
-        long peak;
-        while (bytes > (peak = Interlocked.Read(ref _peakInFlight)) && Interlocked.CompareExchange(ref _peakInFlight, bytes, peak) != peak)
+        Max(ref _peakConnectionHeld, held);
+        Max(ref _peakInFlight, inFlight);
+    }
+
+    private static void Max(ref long peak, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, value, current) != current)
         {
         }
     }

@@ -15,14 +15,17 @@ public sealed record WanLinkStatistics
     /// <summary>Segments "lost" and delivered one RTT late.</summary>
     public long LostSegments { get; init; }
 
-    /// <summary>Bytes held now (queued, on the wire or waiting for the receiver).</summary>
+    /// <summary>Bytes on the link now (queued for serialisation or on the wire).</summary>
     public long QueuedBytes { get; init; }
 
     /// <summary>Most bytes ever held at once; never above <see cref="QueueCapacityBytes"/>.</summary>
     public long PeakQueuedBytes { get; init; }
 
-    /// <summary>The queue bound.</summary>
+    /// <summary>The queue bound: for the link, and for each connection's bytes from read until its receiver takes them.</summary>
     public long QueueCapacityBytes { get; init; }
+
+    /// <summary>Most bytes any one connection held (read, not yet written to its receiver); never above <see cref="QueueCapacityBytes"/>.</summary>
+    public long PeakConnectionBytes { get; init; }
 
     /// <summary>Most bytes any one connection had sent but not had acknowledged; 0 without a window limit.</summary>
     public long PeakInFlightBytes { get; init; }

@@ -5,9 +5,11 @@ using System.Threading.Channels;
 namespace WanAccel.Appliance.WanEmulation;
 
 /// <summary>
-/// One direction of one relayed connection: reads the sender's socket into the link (taking queue and
-/// window credit first, so a full queue stops the reads and TCP back-pressure reaches the sender), and
-/// writes segments the link delivers to the receiver's socket, FIN included.
+/// One direction of one relayed connection: reads the sender's socket into the link, and writes segments
+/// the link delivers to the receiver's socket, FIN included. Before each read it takes window credit
+/// (returned by the ACK), connection credit (returned when written to the receiver, so a receiver that
+/// stops reading stops only its own sender) and link credit (returned when the segment leaves the link).
+/// Whichever runs out stops the reads, and TCP back-pressure reaches the sender.
 /// </summary>
 internal sealed class WanPump
 {
@@ -15,6 +17,7 @@ internal sealed class WanPump
     private readonly Socket _destination;
     private readonly WanLink _link;
     private readonly ByteCredit? _window;
+    private readonly ByteCredit _held;
     private readonly Channel<WanSegment> _delivered = Channel.CreateUnbounded<WanSegment>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
@@ -24,6 +27,7 @@ internal sealed class WanPump
         _destination = destination;
         _link = link;
         _window = windowBytes > 0 ? new ByteCredit(windowBytes, WanEmulatorOptions.SegmentSize) : null;
+        _held = new ByteCredit(link.Credit.Capacity, WanEmulatorOptions.SegmentSize);
     }
 
     /// <summary>Arrival time of this stream's latest scheduled segment; guarded by the link's lock.</summary>
@@ -43,10 +47,19 @@ internal sealed class WanPump
                 want = await _window.AcquireAsync(want, cancellationToken).ConfigureAwait(false);
             }
 
-            int granted;
+            int held, granted;
             try
             {
-                granted = await _link.Credit.AcquireAsync(want, cancellationToken).ConfigureAwait(false);
+                held = await _held.AcquireAsync(want, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    granted = await _link.Credit.AcquireAsync(held, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _held.Release(held);
+                    throw;
+                }
             }
             catch
             {
@@ -54,6 +67,7 @@ internal sealed class WanPump
                 throw;
             }
 
+            _held.Release(held - granted);
             _window?.Release(want - granted);
             var buffer = ArrayPool<byte>.Shared.Rent(granted);
             int n;
@@ -64,13 +78,11 @@ internal sealed class WanPump
             catch
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                _link.Credit.Release(granted);
-                _window?.Release(granted);
+                ReleaseAll(granted);
                 throw;
             }
 
-            _link.Credit.Release(granted - n);
-            _window?.Release(granted - n);
+            ReleaseAll(granted - n);
             if (n == 0)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
@@ -87,10 +99,7 @@ internal sealed class WanPump
                 buffer = small;
             }
 
-            if (_window is not null)
-            {
-                _link.ObserveInFlight(_window.InUse);
-            }
+            _link.ObserveConnection(_held.InUse, _window?.InUse ?? 0);
 
             _link.Send(this, buffer, n);
         }
@@ -149,9 +158,10 @@ internal sealed class WanPump
         }
     }
 
-    /// <summary>Called by the link's scheduler thread when a segment is due at the receiver.</summary>
+    /// <summary>Called by the link's scheduler thread when a segment is due at the receiver; it has left the link.</summary>
     public void Deliver(WanSegment segment)
     {
+        _link.Credit.Release(segment.Count);
         if (!_delivered.Writer.TryWrite(segment))
         {
             Release(segment);
@@ -161,6 +171,13 @@ internal sealed class WanPump
     /// <summary>Called by the link's scheduler thread when an ACK reaches the sender.</summary>
     public void OnAcknowledged(int bytes) => _window?.Release(bytes);
 
+    private void ReleaseAll(int bytes)
+    {
+        _link.Credit.Release(bytes);
+        _held.Release(bytes);
+        _window?.Release(bytes);
+    }
+
     private void Release(WanSegment segment)
     {
         if (segment.IsFin)
@@ -168,7 +185,7 @@ internal sealed class WanPump
             return;
         }
 
-        _link.Credit.Release(segment.Count);
+        _held.Release(segment.Count);
         if (segment.ReturnsBuffer)
         {
             ArrayPool<byte>.Shared.Return(segment.Buffer!);

@@ -141,7 +141,60 @@ public sealed class WanEmulatorRelayTests
         Assert.True(sent < data.Length, "the sender must have been blocked by back-pressure");
         Assert.Equal(256 * 1024, stats.QueueCapacityBytes);
         Assert.InRange(stats.PeakQueuedBytes, 1, 256 * 1024);
-        Assert.InRange(stats.BytesIn - stats.BytesOut, 0, 256 * 1024);
+        Assert.InRange(stats.PeakConnectionBytes, 1, 256 * 1024);
+        Assert.InRange(stats.BytesIn - stats.BytesOut, 1, 256 * 1024);
+    }
+
+    [Fact]
+    public async Task QueueBound_OneReceiverStalled_OtherConnectionStillByteExact()
+    {
+        using var cts = Guard();
+        using var release = new CancellationTokenSource();
+        var got = new TaskCompletionSource<(byte[], long)>();
+        await using var server = new LoopbackServer(async (s, ct) =>
+        {
+            var mode = await s.ReadExactlyAsync(1, ct);
+            if (mode[0] == (byte)'X')
+            {
+                s.ReceiveBufferSize = 64 * 1024;
+                await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            got.SetResult(await s.ReadToEndHashAsync(ct));
+        });
+        var options = Link(server.EndPoint, "unlimited", "5ms") with { QueueBytes = 128 * 1024 };
+        await using var emu = await WanEmulator.StartAsync(options, cts.Token);
+
+        // Fill everything behind the stalled receiver: kernel buffers, then the emulator's per-connection bound.
+        using var stalled = await SocketTestExtensions.ConnectAsync(emu.LocalEndPoint, cts.Token);
+        var junk = new byte[64 * 1024];
+        junk[0] = (byte)'X';
+        using (var sending = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            try
+            {
+                while (true)
+                {
+                    await stalled.SendAsync(junk, SocketFlags.None, sending.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        var data = SocketTestExtensions.RandomBytes(2_000_000, 7);
+        data[0] = (byte)'D';
+        using var client = await SocketTestExtensions.ConnectAsync(emu.LocalEndPoint, cts.Token);
+        await client.SendAllAsync(data, cts.Token);
+        client.Shutdown(SocketShutdown.Send);
+        var (hash, length) = await got.Task.WaitAsync(cts.Token);
+        release.Cancel();
+
+        Assert.Equal(data.Length - 1, length);
+        Assert.Equal(SHA256.HashData(data.AsSpan(1)), hash);
+        Assert.InRange(emu.Statistics.ClientToTarget.PeakConnectionBytes, 1, 128 * 1024);
     }
 
     [Fact]

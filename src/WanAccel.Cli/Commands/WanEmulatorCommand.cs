@@ -46,7 +46,19 @@ internal static class WanEmulatorCommand
                 return 2;
             }
 
-            await using var emulator = await WanEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            WanEmulator started;
+            try
+            {
+                started = await WanEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                await Console.Error.WriteLineAsync($"wanaccel: cannot listen on {options.ListenEndPoint}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            // On Ctrl+C / SIGTERM System.CommandLine cancels the token and exits with 130 / 143.
+            await using var emulator = started;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wan-emulator: {emulator.LocalEndPoint} -> {options.TargetEndPoint}: {WanUnits.FormatRate(options.RateBitsPerSecond)}, RTT {options.Rtt.TotalMilliseconds:0.###} ms, loss {options.LossProbability:0.####}, window {(options.WindowBytes > 0 ? options.WindowBytes + " B" : "none")}, queue {options.EffectiveQueueBytes} B per direction. Ctrl+C to stop."));
             var interval = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(statsEvery)));

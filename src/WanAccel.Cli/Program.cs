@@ -11,6 +11,7 @@ internal static class Program
         {
             BenchCommand.Create(),
             InspectCommand.Create(),
+            WanEmulatorCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -8,5 +8,6 @@ internal static class BenchCommand
     public static Command Create() => new("bench", "Measure WanAccel on your data")
     {
         BenchEngineCommand.Create(),
+        BenchWanEmulatorCommand.Create(),
     };
 }

@@ -65,6 +65,7 @@ internal sealed class EngineBench
     {
         using var encoder = new StreamEncoder(_options, knowledge);
         var frames = new FrameBuffer();
+        frames.Reserve(inputBytes + (inputBytes / 64) + (1 << 20)); // worst case: incompressible input plus frame overhead
         var clock = Stopwatch.StartNew();
         using (var input = new FileStream(_input, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
         {

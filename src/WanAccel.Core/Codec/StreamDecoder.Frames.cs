@@ -148,15 +148,7 @@ public sealed partial class StreamDecoder
         try
         {
             _decompressor.Decompress(codec, payload, raw.AsSpan(0, rawLength));
-            VerifyLiterals(raw, count);
-            var offset = 0;
-            for (var i = 0; i < count; i++)
-            {
-                _store.TryAdd(_literalIds[i], raw.AsSpan(offset, _literalLengths[i]));
-                _senderKnowledge?.Add(_literalIds[i], _literalLengths[i]);
-                offset += _literalLengths[i];
-            }
-
+            VerifyAndStoreLiterals(raw, count);
             if (resendOffset >= 0)
             {
                 FillHole(resendOffset, raw.AsSpan(0, rawLength));
@@ -178,27 +170,17 @@ public sealed partial class StreamDecoder
         }
     }
 
-    /// <summary>Re-hashes every literal chunk (in parallel for large frames) and rejects the frame if one does not match its id.</summary>
-    private void VerifyLiterals(byte[] raw, int count)
+    /// <summary>
+    /// Re-hashes every literal chunk and stores the ones that match (in parallel for large frames: hashing one chunk
+    /// overlaps storing another); rejects the frame if any chunk does not hash to its id.
+    /// </summary>
+    private void VerifyAndStoreLiterals(byte[] raw, int count)
     {
         var workers = Math.Min(_options.Parallelism, count / 8);
+        var offsets = ArrayPool<int>.Shared.Rent(count);
         var bad = -1;
-        if (workers <= 1)
+        try
         {
-            var offset = 0;
-            for (var i = 0; i < count && bad < 0; i++)
-            {
-                if (!_literalIds[i].Matches(raw.AsSpan(offset, _literalLengths[i])))
-                {
-                    bad = i;
-                }
-
-                offset += _literalLengths[i];
-            }
-        }
-        else
-        {
-            var offsets = ArrayPool<int>.Shared.Rent(count);
             var o = 0;
             for (var i = 0; i < count; i++)
             {
@@ -206,16 +188,26 @@ public sealed partial class StreamDecoder
                 o += _literalLengths[i];
             }
 
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            if (workers <= 1)
             {
-                for (var i = w; i < count; i += workers)
+                for (var i = 0; i < count; i++)
                 {
-                    if (!_literalIds[i].Matches(raw.AsSpan(offsets[i], _literalLengths[i])))
-                    {
-                        Volatile.Write(ref bad, i);
-                    }
+                    VerifyAndStore(raw, offsets, i, ref bad);
                 }
-            });
+            }
+            else
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                {
+                    for (var i = w; i < count; i += workers)
+                    {
+                        VerifyAndStore(raw, offsets, i, ref bad);
+                    }
+                });
+            }
+        }
+        finally
+        {
             ArrayPool<int>.Shared.Return(offsets);
         }
 
@@ -223,5 +215,18 @@ public sealed partial class StreamDecoder
         {
             throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {bad} does not hash to its id {_literalIds[bad]}");
         }
+    }
+
+    private void VerifyAndStore(byte[] raw, int[] offsets, int i, ref int bad)
+    {
+        var chunk = raw.AsSpan(offsets[i], _literalLengths[i]);
+        if (!_literalIds[i].Matches(chunk))
+        {
+            Volatile.Write(ref bad, i);
+            return;
+        }
+
+        _store.TryAdd(_literalIds[i], chunk);
+        _senderKnowledge?.Add(_literalIds[i], _literalLengths[i]);
     }
 }

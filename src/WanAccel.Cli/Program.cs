@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("WanAccel: WAN optimization for VM disk images and file traffic")
         {
             BenchCommand.Create(),
+            PairCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -37,7 +37,7 @@ public static class PeerIdentityStore
     {
         if (!overwrite && Exists(directory))
         {
-            throw new PeerIdentityException($"{directory} already holds an identity; pass overwrite to replace it (peers that pinned it will refuse the new one).");
+            throw new PeerIdentityException($"{directory} already holds an identity; replace it only on purpose (wanaccel pair init --force): peers that pinned it will refuse the new one.");
         }
 
         var identity = PeerIdentity.Create(name, timeProvider: timeProvider);
@@ -110,7 +110,7 @@ public static class PeerIdentityStore
 
         try
         {
-            using var cert = X509Certificate2.CreateFromPemFile(certPath);
+            using var cert = X509CertificateLoader.LoadCertificateFromFile(certPath); // DER or PEM
             return CertificateFingerprint.Compute(cert);
         }
         catch (CryptographicException ex)

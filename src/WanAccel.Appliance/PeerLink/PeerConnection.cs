@@ -142,21 +142,32 @@ internal sealed partial class PeerConnection
     private async Task RunAsync()
     {
         _context.Statistics.ConnectionUp();
-        EnqueueControl(new PeerControlFrame(0, PeerFrameType.Ping, _context.Time.GetTimestamp())); // first RTT sample now
-        var reading = ReadLoopAsync(_cts.Token);
-        var writing = WriteLoopAsync(_cts.Token);
-        var pinging = PingLoopAsync(_cts.Token);
-        var first = await Task.WhenAny(reading, writing).ConfigureAwait(false);
-        Abort(first.Exception?.GetBaseException() ?? new IOException("connection closed"));
         try
         {
-            await Task.WhenAll(reading, writing, pinging).ConfigureAwait(false);
+            EnqueueControl(new PeerControlFrame(0, PeerFrameType.Ping, _context.Time.GetTimestamp())); // first RTT sample now
+            var reading = ReadLoopAsync(_cts.Token);
+            var writing = WriteLoopAsync(_cts.Token);
+            var pinging = PingLoopAsync(_cts.Token);
+            var first = await Task.WhenAny(reading, writing).ConfigureAwait(false);
+            Abort(first.Exception?.GetBaseException() ?? new IOException("connection closed"));
+            try
+            {
+                await Task.WhenAll(reading, writing, pinging).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Already recorded as the abort reason (or a consequence of it).
+            }
         }
-        catch (Exception)
+        finally
         {
-            // Already recorded as the abort reason (or a consequence of it).
+            await CloseAsync().ConfigureAwait(false);
         }
+    }
 
+    /// <summary>After the loops stopped: fail the open channels, release the TLS stream, complete <see cref="Completion"/>.</summary>
+    private async Task CloseAsync()
+    {
         List<PeerChannel> open;
         lock (_channelsLock)
         {
@@ -164,19 +175,31 @@ internal sealed partial class PeerConnection
             open = [.. _channels.Values];
         }
 
-        var reason = _abortReason!;
+        var reason = _abortReason ?? new IOException("connection closed");
         foreach (var channel in open)
         {
             channel.AbortFromConnection(reason);
         }
 
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
-        await _ssl.DisposeAsync().ConfigureAwait(false);
-        _cts.Dispose();
+        // Completing a StreamPipeWriter flushes what is buffered; the socket is gone, so that may throw.
+        await IgnoreFailure(() => _reader.CompleteAsync()).ConfigureAwait(false);
+        await IgnoreFailure(() => _writer.CompleteAsync()).ConfigureAwait(false);
+        await IgnoreFailure(() => _ssl.DisposeAsync()).ConfigureAwait(false);
         _context.Statistics.ConnectionDown();
         var total = Interlocked.Read(ref _channelsTotal);
         PeerLinkLog.ConnectionClosed(Logger, PeerName, RemoteEndPoint, total, reason.Message);
         _done.TrySetResult();
+    }
+
+    private static async ValueTask IgnoreFailure(Func<ValueTask> close)
+    {
+        try
+        {
+            await close().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Closing after an abort: the error that matters is the abort reason.
+        }
     }
 }

@@ -88,17 +88,7 @@ internal static class PeerLinkHandshake
         }
         catch (Exception ex)
         {
-            if (reader is not null)
-            {
-                await reader.CompleteAsync().ConfigureAwait(false);
-            }
-
-            if (writer is not null)
-            {
-                await writer.CompleteAsync().ConfigureAwait(false);
-            }
-
-            await ssl.DisposeAsync().ConfigureAwait(false);
+            await CloseQuietlyAsync(ssl, reader, writer).ConfigureAwait(false);
             if (stopping.IsCancellationRequested && !timeout.IsCancellationRequested)
             {
                 throw new OperationCanceledException("stopping", ex, stopping);
@@ -118,6 +108,30 @@ internal static class PeerLinkHandshake
             context.Statistics.AddRefused(reason);
             PeerLinkLog.Refused(context.Logger, remote, reason, detail);
             throw new PeerLinkRefusedException(reason, detail, ex);
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(SslStream ssl, PipeReader? reader, PipeWriter? writer)
+    {
+        try
+        {
+            if (reader is not null)
+            {
+                await reader.CompleteAsync().ConfigureAwait(false);
+            }
+
+            if (writer is not null)
+            {
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            // The handshake already failed; that is the error reported.
+        }
+        finally
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
         }
     }
 

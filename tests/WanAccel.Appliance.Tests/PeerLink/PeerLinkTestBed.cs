@@ -89,12 +89,12 @@ internal sealed class PeerLinkTestBed : IAsyncDisposable
     {
         if (Connector is not null)
         {
-            await Connector.DisposeAsync();
+            await Connector.DisposeAsync().AsTask().WaitAsync(Timeout);
         }
 
         if (Listener is not null)
         {
-            await Listener.DisposeAsync();
+            await Listener.DisposeAsync().AsTask().WaitAsync(Timeout);
         }
 
         CoreIdentity.Dispose();

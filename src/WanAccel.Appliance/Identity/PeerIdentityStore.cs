@@ -93,8 +93,9 @@ public static class PeerIdentityStore
             // Re-import through PKCS#12: a PEM-loaded key is ephemeral, which SslStream rejects on some platforms.
             return new PeerIdentity(X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null));
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a well-formed key that belongs to another certificate.
             throw new PeerIdentityException($"{directory}: certificate or key unreadable, or they do not match: {ex.Message}", ex);
         }
     }

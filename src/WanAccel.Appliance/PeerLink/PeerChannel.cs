@@ -118,7 +118,14 @@ public sealed partial class PeerChannel : IDuplexPipe, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"channel {Id} to {PeerName}";
+    public override string ToString()
+    {
+        lock (_sync)
+        {
+            var state = _failure is not null ? "reset" : _finished ? "closed" : _localFin ? (_remoteFin ? "closing" : "FIN sent") : _remoteFin ? "FIN received" : "open";
+            return $"channel {Id} to {PeerName} ({state})";
+        }
+    }
 
     private static byte[]? EncodeMessage(string? message)
     {

@@ -80,8 +80,11 @@ public sealed class PeerConnector : IAsyncDisposable
     /// Opens a channel on the connection carrying the fewest channels. When no connection is up, waits for one
     /// (bounded by <paramref name="cancellationToken"/>).
     /// </summary>
-    public ValueTask<PeerChannel> OpenChannelAsync(ReadOnlyMemory<byte> metadata, CancellationToken cancellationToken = default) =>
-        _connections.OpenChannelAsync(metadata, cancellationToken);
+    public ValueTask<PeerChannel> OpenChannelAsync(ReadOnlyMemory<byte> metadata, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        return _connections.OpenChannelAsync(metadata, cancellationToken);
+    }
 
     /// <summary>Waits until <see cref="State"/> is <see cref="PeerLinkState.Up"/>.</summary>
     public async Task WaitUntilUpAsync(CancellationToken cancellationToken = default)

@@ -83,6 +83,7 @@ public sealed class PeerLinkListener : IAsyncDisposable
     /// </summary>
     public ValueTask<PeerChannel> OpenChannelAsync(string peerName, ReadOnlyMemory<byte> metadata, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         if (!_context.Options.Peers.Any(p => p.Name == peerName))
         {
             throw new ArgumentException($"Unknown peer '{peerName}'.", nameof(peerName));

@@ -141,4 +141,33 @@ public sealed class PeerChannelTests
 
         Assert.Equal(PeerResetCode.Refused, failure.Code);
     }
+
+    [Fact]
+    public async Task OutputCompletedWithException_CoreSeesInternalErrorReset()
+    {
+        var coreFailure = new TaskCompletionSource<Exception>();
+        await using var bed = new PeerLinkTestBed();
+        bed.StartListener(async (channel, _) =>
+        {
+            try
+            {
+                await PeerLinkTestBed.ReadToEndAsync(channel.Input, default);
+            }
+            catch (Exception ex)
+            {
+                coreFailure.SetResult(ex);
+                throw;
+            }
+        });
+        var connector = await bed.StartConnectorAsync();
+
+        var channel = await connector.OpenChannelAsync(default, bed.Token);
+        await channel.Output.WriteAsync("half a file"u8.ToArray(), bed.Token);
+        await channel.Output.CompleteAsync(new IOException("source disk failed"));
+
+        var failure = Assert.IsType<PeerChannelResetException>(await coreFailure.Task.WaitAsync(bed.Token));
+        Assert.Equal(PeerResetCode.InternalError, failure.Code);
+        Assert.Contains("source disk failed", failure.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<PeerChannelResetException>(() => channel.Completion.WaitAsync(bed.Token));
+    }
 }

@@ -12,6 +12,7 @@ internal static class Program
             BenchCommand.Create(),
             InspectCommand.Create(),
             WanEmulatorCommand.Create(),
+            PairCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -17,8 +17,12 @@ internal sealed class EngineBench
     private readonly StreamEncoderOptions _options;
     private readonly long _storeCapacity;
 
-    public EngineBench(string input, StreamEncoderOptions options, long storeCapacity)
+    private readonly string _workRoot;
+
+    /// <param name="workRoot">Where the temporary store and decoded outputs live (put it on tmpfs to measure the engine rather than the disk).</param>
+    public EngineBench(string input, StreamEncoderOptions options, long storeCapacity, string workRoot)
     {
+        _workRoot = workRoot;
         _input = input;
         _options = options;
         _storeCapacity = storeCapacity;
@@ -29,7 +33,8 @@ internal sealed class EngineBench
         var inputBytes = new FileInfo(_input).Length;
         progress?.Invoke("hashing input");
         var inputHash = HashFile(_input);
-        var work = Directory.CreateTempSubdirectory("wanaccel-bench-").FullName;
+        var work = Path.Combine(_workRoot, $"wanaccel-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
         try
         {
             using var store = LogChunkStore.Open(new ChunkStoreOptions
@@ -65,7 +70,6 @@ internal sealed class EngineBench
     {
         using var encoder = new StreamEncoder(_options, knowledge);
         var frames = new FrameBuffer();
-        frames.Reserve(inputBytes + (inputBytes / 64) + (1 << 20)); // worst case: incompressible input plus frame overhead
         var clock = Stopwatch.StartNew();
         using (var input = new FileStream(_input, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
         {

@@ -18,11 +18,12 @@ internal static class BenchEngineCommand
         var codec = new Option<string?>("--codec") { Description = "Literal codec: lz4 (default), zstd, zstd:N (1-22) or none" };
         var sampleSize = new Option<long>("--sample-size") { Description = "Size of the generated sample in bytes when no --input is given", DefaultValueFactory = _ => 512L << 20 };
         var storeCapacity = new Option<long>("--store-capacity") { Description = "Capacity of the temporary chunk store in bytes (default: twice the input, at least 1 GiB)" };
+        var workDir = new Option<DirectoryInfo?>("--work-dir") { Description = "Directory for the temporary chunk store and decoded output (default: the temp directory; a tmpfs such as /dev/shm measures the engine, not the disk)" };
         var threads = new Option<int>("--threads") { Description = "Threads for hashing and compression (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var command = new Command("engine", "Encode and decode a file cold (empty store) then warm, verify, and report throughput and reduction")
         {
-            input, json, config, avgChunk, codec, sampleSize, storeCapacity, threads,
+            input, json, config, avgChunk, codec, sampleSize, storeCapacity, workDir, threads,
         };
         command.SetAction(parse =>
         {
@@ -75,7 +76,7 @@ internal static class BenchEngineCommand
             {
                 var size = new FileInfo(path).Length;
                 var capacity = parse.GetValue(storeCapacity);
-                var bench = new EngineBench(path, options, capacity > 0 ? capacity : Math.Max(2 * size, 1L << 30));
+                var bench = new EngineBench(path, options, capacity > 0 ? capacity : Math.Max(2 * size, 1L << 30), parse.GetValue(workDir)?.FullName ?? Path.GetTempPath());
                 var result = bench.Run(quiet ? null : step => AnsiConsole.MarkupLine($"[grey]{step}...[/]"));
                 if (quiet)
                 {

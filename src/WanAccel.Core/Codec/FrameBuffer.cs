@@ -11,7 +11,6 @@ public sealed class FrameBuffer : IBufferWriter<byte>
 {
     private readonly int _blockSize;
     private readonly List<(byte[] Block, int Length)> _blocks = [];
-    private readonly Stack<byte[]> _spare = new();
     private byte[]? _current;
     private int _written;
 
@@ -34,7 +33,7 @@ public sealed class FrameBuffer : IBufferWriter<byte>
         if (_current is null || _current.Length - _written < Math.Max(sizeHint, 1))
         {
             Seal();
-            _current = sizeHint <= _blockSize && _spare.TryPop(out var spare) ? spare : GC.AllocateUninitializedArray<byte>(Math.Max(_blockSize, sizeHint));
+            _current = GC.AllocateUninitializedArray<byte>(Math.Max(_blockSize, sizeHint));
             _written = 0;
         }
 
@@ -57,24 +56,6 @@ public sealed class FrameBuffer : IBufferWriter<byte>
             {
                 yield return _current.AsMemory(0, _written);
             }
-        }
-    }
-
-    /// <summary>
-    /// Allocates and touches blocks for <paramref name="bytes"/> of frames up front, so that a benchmark does not time
-    /// the kernel zeroing fresh pages for its in-memory sink.
-    /// </summary>
-    public void Reserve(long bytes)
-    {
-        for (long have = (long)_spare.Count * _blockSize; have < bytes; have += _blockSize)
-        {
-            var block = GC.AllocateUninitializedArray<byte>(_blockSize);
-            for (var page = 0; page < block.Length; page += 4096)
-            {
-                block[page] = 0;
-            }
-
-            _spare.Push(block);
         }
     }
 

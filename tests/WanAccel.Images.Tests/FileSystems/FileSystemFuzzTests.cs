@@ -30,11 +30,11 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
 
         // Superblock, the first descriptor blocks, and the block bitmaps.
         var bitmapStart = (int)(BitConverter.ToUInt32(bytes, (int)((volume.Superblock.FirstDataBlock + 1) * bs)) * bs);
-        (int, int)[] zones = [(1024, 1024), ((int)(volume.Superblock.FirstDataBlock + 1) * bs, bs), (bitmapStart, 2 * bs)];
+        (long, long)[] zones = [(1024, 1024), ((int)(volume.Superblock.FirstDataBlock + 1) * bs, bs), (bitmapStart, 2 * bs)];
 
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"ext {options}: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 
     [Theory]
@@ -52,11 +52,11 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         var mft = (int)(volume.Boot.MftLcn * volume.Boot.ClusterSize);
 
         // Boot sector, MFT records 0-6 ($MFT ... $Bitmap), and the start of the bitmap itself.
-        (int, int)[] zones = [(0, 512), (mft, 7 * volume.Boot.MftRecordSize), (mft + (6 * volume.Boot.MftRecordSize), volume.Boot.MftRecordSize)];
+        (long, long)[] zones = [(0, 512), (mft, 7 * volume.Boot.MftRecordSize), (mft + (6 * volume.Boot.MftRecordSize), volume.Boot.MftRecordSize)];
 
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"ntfs {cluster}: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 
     [ToolTheory("mkfs.fat")]
@@ -71,11 +71,11 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         Tool.Run("mkfs.fat", "-F", bits.ToString(System.Globalization.CultureInfo.InvariantCulture), img);
         var bytes = File.ReadAllBytes(img);
         var volume = FatReader.Read(new MemoryByteSource(bytes));
-        (int, int)[] zones = [(0, 512), ((int)volume.Boot.ReservedSectors * volume.Boot.BytesPerSector, 4096)];
+        (long, long)[] zones = [(0, 512), ((int)volume.Boot.ReservedSectors * volume.Boot.BytesPerSector, 4096)];
 
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"fat{bits}: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 
     [ToolTheory("mkfs.xfs")]
@@ -91,10 +91,10 @@ public class FileSystemFuzzTests(ITestOutputHelper output)
         var ag1 = (int)(volume.Superblock.AgBlocks * bs);
 
         // Superblock + AGF + AGI + AGFL sectors and the first btree blocks of both AGs.
-        (int, int)[] zones = [(0, 4 * 512), (bs, 2 * bs), (ag1, 4 * 512), (ag1 + bs, 2 * bs)];
+        (long, long)[] zones = [(0, 4 * 512), (bs, 2 * bs), (ag1, 4 * 512), (ag1 + bs, 2 * bs)];
 
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s => GuestFileSystems.Read(s), seed, Executions, s_budget);
         output.WriteLine($"xfs {options}: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 }

@@ -21,10 +21,10 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
         GuestImages.CreateSparse(disk, 4L << 20);
         Tool.Run("sgdisk", "-n", "1:2048:4095", "-t", "1:8300", "-n", "2:4096:6143", "-t", "2:0700", "-n", "3:6144:0", disk);
         var bytes = File.ReadAllBytes(disk);
-        (int, int)[] zones = [(0, 34 * 512), (bytes.Length - (33 * 512), 33 * 512)];
+        (long, long)[] zones = [(0, 34 * 512), (bytes.Length - (33 * 512), 33 * 512)];
 
         // Half the executions re-seal the primary header's CRCs so mutations reach the checks behind them.
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s => PartitionTable.Read(s), 21, Executions, s_budget, (b, rng) =>
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s => PartitionTable.Read(s), 21, Executions, s_budget, (b, rng) =>
         {
             if (rng.Next(2) == 0)
             {
@@ -32,7 +32,7 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
             }
         });
         output.WriteLine($"gpt: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 
     [Fact]
@@ -48,12 +48,12 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
 
         // Sector 0 and every EBR (any sector ending in 0x55AA).
         var zones = Enumerable.Range(0, bytes.Length / 512).Where(s => bytes[(s * 512) + 510] == 0x55 && bytes[(s * 512) + 511] == 0xAA)
-            .Select(s => (s * 512, 512)).ToArray();
+            .Select(s => ((long)s * 512, 512L)).ToArray();
         Assert.True(zones.Length >= 4);
 
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s => PartitionTable.Read(s), 22, Executions, s_budget);
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s => PartitionTable.Read(s), 22, Executions, s_budget);
         output.WriteLine($"mbr: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 
     [Fact]
@@ -72,10 +72,10 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
         GuestImages.WriteAt(disk, 2048 * 512, ext);
         GuestImages.WriteAt(disk, 18432 * 512, ntfs);
         var bytes = File.ReadAllBytes(disk);
-        (int, int)[] zones = [(0, 34 * 512), ((2048 * 512) + 1024, 2048), ((2048 * 512) + (259 * 1024), 2048), (18432 * 512, 512), ((18432 * 512) + (4 * 4096), 7 * 1024)];
+        (long, long)[] zones = [(0, 34 * 512), ((2048 * 512) + 1024, 2048), ((2048 * 512) + (259 * 1024), 2048), (18432 * 512, 512), ((18432 * 512) + (4 * 4096), 7 * 1024)];
         var alloc = new[] { new DiskExtent(0, bytes.Length, ExtentKind.Allocated, 0) };
 
-        var result = VolumeMutationFuzzer.Run(bytes, zones, s =>
+        var result = MutationFuzzer.RunInMemory(bytes, zones, s =>
         {
             var map = DiskRegionMap.Build(s, alloc.Select(a => a with { Length = Math.Min(a.Length, s.Length) }).ToArray());
             Assert.Equal(s.Length, map.Regions.Sum(r => r.Length));
@@ -87,7 +87,7 @@ public class PartitionTableFuzzTests(ITestOutputHelper output)
             }
         });
         output.WriteLine($"disk map: {result}");
-        Assert.True(result.Executions >= 500, result.ToString());
+        Assert.True(result.Opened > 0, result.ToString()); // some mutants must get through to the deep checks
     }
 
     /// <summary>Recomputes the primary GPT array and header CRC32s (when the header's own fields keep them in bounds).</summary>

@@ -4,7 +4,6 @@ using WanAccel.Core.Chunking;
 using WanAccel.Core.Fingerprints;
 using WanAccel.Core.Knowledge;
 using WanAccel.Core.Storage;
-using Segment = WanAccel.Core.Chunking.Segment;
 using WanAccel.Core.Wire;
 
 namespace WanAccel.Core.Codec;

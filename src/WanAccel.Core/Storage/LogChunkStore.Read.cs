@@ -65,7 +65,7 @@ public sealed partial class LogChunkStore
     /// cache), then copies the payload to <paramref name="destination"/> unless it is empty. A failed check never touches
     /// <paramref name="destination"/>.
     /// </summary>
-    private ReadOutcome ReadRecord(Segment segment, ulong location, in ChunkId id, Span<byte> destination)
+    private ReadOutcome ReadRecord(LogSegment segment, ulong location, in ChunkId id, Span<byte> destination)
     {
         int length = ChunkLocation.Length(location);
         int size = ChunkRecord.SizeOf(length);
@@ -117,7 +117,7 @@ public sealed partial class LogChunkStore
         }
     }
 
-    private void DropCorruptLocked(Segment segment, ulong prefix, ulong location)
+    private void DropCorruptLocked(LogSegment segment, ulong prefix, ulong location)
     {
         // Counted once: concurrent readers of the same bad record find it already removed.
         if (!_disposed && _index.Remove(prefix, location))

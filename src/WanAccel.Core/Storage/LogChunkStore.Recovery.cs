@@ -10,7 +10,7 @@ public sealed partial class LogChunkStore
     /// Rebuilds the index: sealed segments from their sidecars (16 bytes per chunk, ~1 ms per 64 MiB segment),
     /// unsealed ones by scanning and checksumming their records, truncating at the first torn or corrupt record.
     /// </summary>
-    private (ChunkIndex Index, Segment Active, int Scanned) Recover()
+    private (ChunkIndex Index, LogSegment Active, int Scanned) Recover()
     {
         var found = OpenSegmentFiles();
         long used = found.Sum(s => s.Length);
@@ -57,7 +57,7 @@ public sealed partial class LogChunkStore
 
         var last = entrySets.Length > 0 ? entrySets[^1] : default;
 
-        Segment active;
+        LogSegment active;
         if (found.Count == 0 || lastSealed)
         {
             active = CreateSegment(found.Count == 0 ? 1 : found[^1].Number + 1);
@@ -80,20 +80,20 @@ public sealed partial class LogChunkStore
         return (index, active, scanned);
     }
 
-    private List<Segment> OpenSegmentFiles()
+    private List<LogSegment> OpenSegmentFiles()
     {
-        var found = new List<Segment>();
+        var found = new List<LogSegment>();
         foreach (string path in Directory.EnumerateFiles(_directory, "seg-*.log"))
         {
-            long number = Segment.ParseNumber(path);
+            long number = LogSegment.ParseNumber(path);
             if (number < 0)
             {
                 continue;
             }
 
             var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            var segment = new Segment(number, _directory, handle, RandomAccess.GetLength(handle));
-            if (!Segment.HeaderMatches(handle, number))
+            var segment = new LogSegment(number, _directory, handle, RandomAccess.GetLength(handle));
+            if (!LogSegment.HeaderMatches(handle, number))
             {
                 DiscardSegment(segment, "bad header (crashed while creating it)");
                 continue;
@@ -106,7 +106,7 @@ public sealed partial class LogChunkStore
         return found;
     }
 
-    private void DiscardSegment(Segment segment, string reason)
+    private void DiscardSegment(LogSegment segment, string reason)
     {
         ChunkStoreLog.SegmentDiscarded(_logger, segment.DataPath, reason);
         segment.Handle.Dispose();
@@ -115,10 +115,10 @@ public sealed partial class LogChunkStore
     }
 
     /// <summary>Checksums every record from the start; truncates the file at the first one that fails.</summary>
-    private (byte[] Entries, int Count) Scan(Segment segment)
+    private (byte[] Entries, int Count) Scan(LogSegment segment)
     {
         long length = segment.Length;
-        long position = Segment.HeaderSize;
+        long position = LogSegment.HeaderSize;
         var entries = new ArrayBufferWriter<byte>();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ScanBufferSize);
         try
@@ -171,7 +171,7 @@ public sealed partial class LogChunkStore
         return (entries.WrittenSpan.ToArray(), entries.WrittenCount / SegmentIndexFile.EntrySize);
     }
 
-    private static int Fill(Segment segment, byte[] buffer, long position, long length)
+    private static int Fill(LogSegment segment, byte[] buffer, long position, long length)
     {
         int wanted = (int)Math.Min(buffer.Length, length - position);
         int total = 0;
@@ -189,7 +189,7 @@ public sealed partial class LogChunkStore
         return total;
     }
 
-    private SegmentIndexWriter WriteSidecar(Segment segment, byte[] entries, int count)
+    private SegmentIndexWriter WriteSidecar(LogSegment segment, byte[] entries, int count)
     {
         var writer = new SegmentIndexWriter(segment.IndexPath, _sidecarHash);
         for (int i = 0; i < count; i++)
@@ -201,13 +201,13 @@ public sealed partial class LogChunkStore
         return writer;
     }
 
-    private static void AddEntries(ChunkIndex index, Segment segment, byte[] entries, int count)
+    private static void AddEntries(ChunkIndex index, LogSegment segment, byte[] entries, int count)
     {
         for (int i = 0; i < count; i++)
         {
             SegmentIndexFile.ReadEntry(entries.AsSpan(i * SegmentIndexFile.EntrySize), out ulong prefix, out long offset, out int length);
             // Defensive: a sidecar passed its checksum, but an entry outside the data would only produce misses.
-            if (offset >= Segment.HeaderSize && offset % 8 == 0 && length <= ChunkLimits.MaxChunkSize
+            if (offset >= LogSegment.HeaderSize && offset % 8 == 0 && length <= ChunkLimits.MaxChunkSize
                 && offset + ChunkRecord.SizeOf(length) <= segment.Length)
             {
                 index.Add(prefix, ChunkLocation.Pack(segment.Number, offset, length));

@@ -19,7 +19,7 @@ public sealed partial class LogChunkStore
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (ContainsVerifiedLocked(id) || size > _options.CapacityBytes - Segment.HeaderSize)
+            if (ContainsVerifiedLocked(id) || size > _options.CapacityBytes - LogSegment.HeaderSize)
             {
                 return false;
             }
@@ -69,7 +69,7 @@ public sealed partial class LogChunkStore
 
     private void EnsureRoomLocked(int size)
     {
-        if (_active.Length + size > _options.EffectiveSegmentBytes && _active.Length > Segment.HeaderSize)
+        if (_active.Length + size > _options.EffectiveSegmentBytes && _active.Length > LogSegment.HeaderSize)
         {
             RollLocked();
         }
@@ -109,17 +109,17 @@ public sealed partial class LogChunkStore
         AddSegmentLocked(_active);
     }
 
-    private Segment CreateSegment(long number)
+    private LogSegment CreateSegment(long number)
     {
-        string path = Segment.DataPathOf(_directory, number);
+        string path = LogSegment.DataPathOf(_directory, number);
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
-        Segment.WriteHeader(handle, number);
-        var segment = new Segment(number, _directory, handle, Segment.HeaderSize);
+        LogSegment.WriteHeader(handle, number);
+        var segment = new LogSegment(number, _directory, handle, LogSegment.HeaderSize);
         segment.IndexWriter = new SegmentIndexWriter(segment.IndexPath, _sidecarHash);
         return segment;
     }
 
-    private void AddSegmentLocked(Segment segment)
+    private void AddSegmentLocked(LogSegment segment)
     {
         _segments.Add(segment);
         Volatile.Write(ref _ring[segment.Number & _ringMask], segment);

@@ -43,15 +43,15 @@ public sealed partial class LogChunkStore : IChunkStore
     private readonly ILogger _logger;
     private readonly string _directory;
     private readonly Lock _writeLock = new();
-    private readonly Segment?[] _ring;
+    private readonly LogSegment?[] _ring;
     private readonly int _ringMask;
-    private readonly List<Segment> _segments = [];
+    private readonly List<LogSegment> _segments = [];
     private readonly XxHash3 _sidecarHash = new();
     private readonly byte[] _writeBuffer = GC.AllocateUninitializedArray<byte>(ChunkRecord.MaxSize);
     private readonly FileStream _lockFile;
     private readonly ChunkIndex _index;
     private readonly ITimer? _flushTimer;
-    private Segment _active;
+    private LogSegment _active;
     private long _usedBytes;
     private long _hits;
     private long _misses;
@@ -65,7 +65,7 @@ public sealed partial class LogChunkStore : IChunkStore
         _logger = logger;
         _directory = System.IO.Path.GetFullPath(options.Path);
         // A power of two covering every live segment number, so number & mask finds a segment without a dictionary.
-        _ring = new Segment?[(int)BitOperations.RoundUpToPowerOf2((uint)(options.CapacityBytes / options.EffectiveSegmentBytes + 2))];
+        _ring = new LogSegment?[(int)BitOperations.RoundUpToPowerOf2((uint)(options.CapacityBytes / options.EffectiveSegmentBytes + 2))];
         _ringMask = _ring.Length - 1;
 
         Directory.CreateDirectory(_directory);
@@ -187,7 +187,7 @@ public sealed partial class LogChunkStore : IChunkStore
         _lockFile.Dispose();
     }
 
-    private Segment? SegmentOf(ulong location)
+    private LogSegment? SegmentOf(ulong location)
     {
         int tag = ChunkLocation.SegmentTag(location);
         var segment = Volatile.Read(ref _ring[tag & _ringMask]);
@@ -196,7 +196,7 @@ public sealed partial class LogChunkStore : IChunkStore
 
     private void FlushActive()
     {
-        Segment active;
+        LogSegment active;
         lock (_writeLock)
         {
             if (_disposed)

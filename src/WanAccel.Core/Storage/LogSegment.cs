@@ -7,7 +7,7 @@ namespace WanAccel.Core.Storage;
 /// One segment: a data file <c>seg-NNNNNNNNNN.log</c> of records after a 16-byte header
 /// (u32 magic "WACS", u32 version 1, u64 segment number), and its sidecar index <c>.idx</c> (<see cref="SegmentIndexFile"/>).
 /// </summary>
-internal sealed class Segment
+internal sealed class LogSegment
 {
     public const int HeaderSize = 16;
 
@@ -16,7 +16,7 @@ internal sealed class Segment
 
     private long _length;
 
-    public Segment(long number, string directory, SafeFileHandle handle, long length)
+    public LogSegment(long number, string directory, SafeFileHandle handle, long length)
     {
         Number = number;
         DataPath = DataPathOf(directory, number);

@@ -7,14 +7,12 @@ public sealed class FeedbackQueue : IDecoderFeedback
 {
     private readonly Queue<MissReport> _misses = new();
 
-    /// <summary>Highest offset acknowledged so far.</summary>
-    public long Acked { get; private set; }
-
-    public int PendingMisses => _misses.Count;
-
     public void OnMiss(long offset, long length, in ChunkId id) => _misses.Enqueue(new MissReport(offset, length, id));
 
-    public void OnAck(long offset) => Acked = Math.Max(Acked, offset);
+    /// <summary>Local transfers keep their whole input, so acknowledgements release nothing.</summary>
+    public void OnAck(long offset)
+    {
+    }
 
     public bool TryDequeue(out MissReport miss) => _misses.TryDequeue(out miss);
 }

@@ -20,8 +20,6 @@ public sealed class FileDecoderOutput : IDecoderOutput, IDisposable
         _buffer = GC.AllocateUninitializedArray<byte>(Math.Max(bufferBytes, ChunkLimits.MaxChunkSize));
     }
 
-    public long Length => _position + _buffered;
-
     public Span<byte> GetSpan(int sizeHint)
     {
         if (_buffer.Length - _buffered < sizeHint)

@@ -56,7 +56,8 @@ public sealed partial class StreamDecoder
         }
 
         Span<ChunkId> ids = stackalloc ChunkId[count];
-        if (!TryLoadManifest(id, ids, length, out var missing))
+        Span<int> lengths = stackalloc int[count];
+        if (!TryLoadManifest(id, ids, lengths, length, out var missing))
         {
             Miss(length, missing);
             return;
@@ -64,20 +65,19 @@ public sealed partial class StreamDecoder
 
         Statistics.ManifestRefs++;
         var start = _position;
-        foreach (var chunk in ids)
+        for (var i = 0; i < count; i++)
         {
-            _store.TryGetLength(chunk, out var chunkLength);
-            if (!TryEmitChunk(chunk, chunkLength))
+            if (!TryEmitChunk(ids[i], lengths[i]))
             {
                 // A record failed verification while reading: what is left of the range is resent.
-                Miss(start + length - _position, chunk);
+                Miss(start + length - _position, ids[i]);
                 return;
             }
         }
     }
 
-    /// <summary>Loads a manifest's ids and checks that the store holds every chunk and their lengths add up.</summary>
-    private bool TryLoadManifest(in ChunkId id, Span<ChunkId> ids, long length, out ChunkId missing)
+    /// <summary>Loads a manifest's ids and their stored lengths; checks that the store holds every chunk and the lengths add up.</summary>
+    private bool TryLoadManifest(in ChunkId id, Span<ChunkId> ids, Span<int> lengths, long length, out ChunkId missing)
     {
         missing = id;
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids);
@@ -88,15 +88,15 @@ public sealed partial class StreamDecoder
         }
 
         long total = 0;
-        foreach (var chunk in ids)
+        for (var i = 0; i < ids.Length; i++)
         {
-            if (!_store.TryGetLength(chunk, out var chunkLength))
+            if (!_store.TryGetLength(ids[i], out lengths[i]))
             {
-                missing = chunk;
+                missing = ids[i];
                 return false;
             }
 
-            total += chunkLength;
+            total += lengths[i];
         }
 
         return total == length;

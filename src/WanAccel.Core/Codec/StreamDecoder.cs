@@ -64,9 +64,6 @@ public sealed partial class StreamDecoder : IDisposable
     /// <summary>Bytes delivered to the output so far.</summary>
     public long Delivered => _delivered;
 
-    /// <summary>Ranges reported missing and not yet resent.</summary>
-    public int OutstandingMisses => _holes.Count;
-
     public DecodeStatistics Statistics { get; } = new();
 
     /// <summary>

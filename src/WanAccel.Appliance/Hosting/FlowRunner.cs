@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using WanAccel.Appliance.Flows;
+using WanAccel.Appliance.Interception;
+using WanAccel.Appliance.PeerLink;
+
+namespace WanAccel.Appliance.Hosting;
+
+/// <summary>Runs one flow between a local socket and a peer channel, tracks it, and ends both cleanly or with a reset.</summary>
+internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan drainTimeout)
+{
+    public async Task RunAsync(FlowRecord record, SocketPipe local, PeerChannel channel, FlowContext context, CancellationToken cancellationToken)
+    {
+        ApplianceLog.FlowStarted(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Peer);
+        Exception? error = null;
+        using var session = new FlowSession(local, channel, context);
+        record.Session = session;
+        try
+        {
+            await session.RunAsync(cancellationToken).ConfigureAwait(false);
+            await local.CloseAsync(drainTimeout).ConfigureAwait(false);
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            error = e;
+            local.Abort();
+            channel.Reset(e is PeerChannelResetException ? PeerResetCode.Cancelled : PeerResetCode.InternalError, e.Message);
+            await local.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            registry.Complete(record, error);
+        }
+
+        var stats = record.Statistics;
+        if (error is null)
+        {
+            ApplianceLog.FlowCompleted(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Duration.TotalSeconds,
+                stats.LanBytesIn, stats.LanBytesOut, stats.WanBytesOut, stats.WanBytesIn);
+        }
+        else
+        {
+            ApplianceLog.FlowFailed(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Duration.TotalSeconds, error.Message);
+        }
+    }
+}

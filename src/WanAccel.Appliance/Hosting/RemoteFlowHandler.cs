@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using WanAccel.Appliance.Flows;
+using WanAccel.Appliance.Interception;
+using WanAccel.Appliance.PeerLink;
+
+namespace WanAccel.Appliance.Hosting;
+
+/// <summary>
+/// Serves flows a peer opens: checks the request, connects to its destination (marked so interception rules skip
+/// it, and only inside the allowed networks), then carries the flow.
+/// </summary>
+internal sealed class RemoteFlowHandler(ApplianceServices services)
+{
+    private readonly IPNetwork[] _allowed = [.. services.Options.Outbound.AllowedDestinations.Select(c => IPNetwork.Parse(c))];
+
+    public async Task HandleAsync(PeerChannel channel, ReadOnlyMemory<byte> metadata)
+    {
+        var request = FlowOpenRequest.TryParse(metadata.Span, out var parseError);
+        if (request is null || services.Stopping.IsCancellationRequested)
+        {
+            Refuse(channel, PeerResetCode.Refused, parseError ?? "the appliance is shutting down");
+            return;
+        }
+
+        var record = services.Flows.Register(request.Rule, request.Protocol, channel.PeerName, request.Destination, FlowOrigin.Remote);
+        Socket socket;
+        try
+        {
+            socket = await ConnectAsync(request.Destination).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or UnauthorizedAccessException)
+        {
+            var message = e is OperationCanceledException ? $"connecting to {request.Destination} timed out" : e.Message;
+            channel.Reset(PeerResetCode.DestinationError, message);
+            var error = new IOException(message, e);
+            services.Flows.Complete(record, error);
+            ApplianceLog.FlowFailed(services.Logger, record.Id, record.Rule, record.Origin, record.Destination, record.Duration.TotalSeconds, message);
+            return;
+        }
+
+        var context = new FlowContext(services.Store, services.Peers.KnowledgeOf(channel.PeerName), services.FlowOptions);
+        await services.Runner.RunAsync(record, new SocketPipe(socket), channel, context, services.Aborting).ConfigureAwait(false);
+    }
+
+    private void Refuse(PeerChannel channel, PeerResetCode code, string reason)
+    {
+        ApplianceLog.RequestRefused(services.Logger, channel.PeerName, reason);
+        channel.Reset(code, reason);
+    }
+
+    private async Task<Socket> ConnectAsync(string destination)
+    {
+        if (!PeerEndpoint.TryParse(destination, out var endPoint, out var why))
+        {
+            throw new SocketException((int)SocketError.AddressNotAvailable, $"destination '{destination}' is invalid: {why}");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(services.Stopping);
+        timeout.CancelAfter(services.Options.Outbound.ConnectTimeout);
+        var addresses = endPoint is IPEndPoint ip
+            ? [ip]
+            : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, timeout.Token).ConfigureAwait(false))
+                .Select(a => new IPEndPoint(a, ((DnsEndPoint)endPoint).Port)).ToArray();
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            if (_allowed.Length > 0 && !_allowed.Any(n => n.Contains(Unmapped(address.Address))))
+            {
+                throw new UnauthorizedAccessException($"destination {address} is outside Outbound.AllowedDestinations");
+            }
+
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (services.Options.Outbound.SocketMark != 0 && OperatingSystem.IsLinux())
+                {
+                    TransparentSocket.SetMark(socket, services.Options.Outbound.SocketMark);
+                }
+
+                await socket.ConnectAsync(address, timeout.Token).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last ?? new SocketException((int)SocketError.HostNotFound, $"'{destination}' has no address");
+    }
+
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using WanAccel.Appliance.Flows;
+using WanAccel.Appliance.Interception;
+
+namespace WanAccel.Appliance.Hosting;
+
+/// <summary>
+/// Accepts local clients on one interception rule's address and carries each connection to the rule's peer, which
+/// connects to the destination (the rule's, or the original one in transparent mode).
+/// </summary>
+internal sealed class RuleListener : IAsyncDisposable
+{
+    private readonly InterceptionRuleOptions _rule;
+    private readonly string _peer;
+    private readonly ApplianceServices _services;
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _accepting = Task.CompletedTask;
+
+    public RuleListener(InterceptionRuleOptions rule, string peer, ApplianceServices services)
+    {
+        _rule = rule;
+        _peer = peer;
+        _services = services;
+        var listen = IPEndPoint.Parse(rule.Listen);
+        _socket = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (listen.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            _socket.DualMode = true;
+        }
+
+        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _socket.Bind(listen);
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public string Name => _rule.Name;
+
+    /// <summary>The bound address (the real port when the rule asked for port 0).</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    public void Start()
+    {
+        _socket.Listen(512);
+        ApplianceLog.RuleListening(_services.Logger, _rule.Name, _rule.Mode, LocalEndPoint, _peer, _rule.Destination ?? "original destination");
+        _accepting = AcceptLoopAsync();
+    }
+
+    /// <summary>Stops accepting; running flows carry on (the appliance drains them).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _accepting.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // Out of descriptors and the like: log, breathe, keep serving.
+                ApplianceLog.AcceptFailed(_services.Logger, _rule.Name, e);
+                await Task.Delay(100).ConfigureAwait(false);
+                continue;
+            }
+
+            _ = Task.Run(() => HandleAsync(client));
+        }
+    }
+
+    private async Task HandleAsync(Socket client)
+    {
+        var remote = client.RemoteEndPoint?.ToString() ?? "?";
+        var destination = Destination(client, out var refusal);
+        if (destination is null)
+        {
+            ApplianceLog.ClientRefused(_services.Logger, _rule.Name, remote, refusal!);
+            Reset(client);
+            return;
+        }
+
+        var local = new SocketPipe(client);
+        var record = _services.Flows.Register(_rule.Name, _rule.Protocol, _peer, destination, FlowOrigin.Local);
+        PeerLink.PeerChannel channel;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_services.Stopping);
+            timeout.CancelAfter(_services.Options.Flow.OpenTimeout);
+            var request = new FlowOpenRequest(destination, _rule.Name, _rule.Protocol);
+            channel = await _services.Peers.OpenChannelAsync(_peer, request.ToBytes(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var error = e is OperationCanceledException ? new IOException($"peer '{_peer}' is not reachable (link down for {_services.Options.Flow.OpenTimeout.TotalSeconds:0.#} s)") : e;
+            await local.DisposeAsync().ConfigureAwait(false);
+            _services.Flows.Complete(record, error);
+            ApplianceLog.FlowFailed(_services.Logger, record.Id, record.Rule, record.Origin, destination, record.Duration.TotalSeconds, error.Message);
+            return;
+        }
+
+        var context = new FlowContext(_services.Store, _services.Peers.KnowledgeOf(_peer), _services.FlowOptions);
+        await _services.Runner.RunAsync(record, local, channel, context, _services.Aborting).ConfigureAwait(false);
+    }
+
+    private string? Destination(Socket client, out string? refusal)
+    {
+        refusal = null;
+        if (_rule.Mode == InterceptionMode.Forward)
+        {
+            return _rule.Destination;
+        }
+
+        var original = OperatingSystem.IsLinux() ? TransparentSocket.GetOriginalDestination(client) : null;
+        if (original is null || original.Equals(client.LocalEndPoint) || original.Equals(LocalEndPoint))
+        {
+            refusal = "not redirected here by nftables/iptables (no original destination)";
+            return null;
+        }
+
+        return original.ToString();
+    }
+
+    private static void Reset(Socket client)
+    {
+        client.LingerState = new LingerOption(true, 0);
+        client.Dispose();
+    }
+}

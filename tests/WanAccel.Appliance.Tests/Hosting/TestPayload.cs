@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+
+namespace WanAccel.Appliance.Tests.Hosting;
+
+/// <summary>Deterministic payloads that look like real files: compressible text-like runs, random blocks and zeros.</summary>
+internal static class TestPayload
+{
+    public static byte[] Create(int length, int seed)
+    {
+        var random = new Random(seed);
+        var words = Enumerable.Range(0, 512).Select(_ => RandomWord(random)).ToArray();
+        var data = new byte[length];
+        var at = 0;
+        while (at < length)
+        {
+            var n = Math.Min(length - at, random.Next(4096, 64 * 1024));
+            switch (random.Next(6))
+            {
+                case 0:
+                    random.NextBytes(data.AsSpan(at, n));
+                    break;
+                case 1:
+                    break; // zeros
+                default:
+                    for (var i = at; i < at + n;)
+                    {
+                        var word = words[random.Next(words.Length)];
+                        var take = Math.Min(word.Length, at + n - i);
+                        word.AsSpan(0, take).CopyTo(data.AsSpan(i));
+                        i += take;
+                    }
+
+                    break;
+            }
+
+            at += n;
+        }
+
+        return data;
+    }
+
+    public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexString(SHA256.HashData(data));
+
+    private static byte[] RandomWord(Random random)
+    {
+        var word = new byte[random.Next(3, 12) + 1];
+        for (var i = 0; i < word.Length - 1; i++)
+        {
+            word[i] = (byte)('a' + random.Next(26));
+        }
+
+        word[^1] = (byte)' ';
+        return word;
+    }
+}

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WanAccel.Appliance.Identity;
+using WanAccel.Appliance.Observability;
 using WanAccel.Core.Storage;
 
 namespace WanAccel.Appliance.Hosting;
@@ -15,6 +16,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
     private readonly ApplianceServices _services;
     private readonly LogChunkStore _store;
     private readonly PeerDirectory _peers;
+    private readonly MetricsServer? _metrics;
     private readonly List<RuleListener> _rules = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
@@ -40,6 +42,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
         var handler = new RemoteFlowHandler(_services);
         _peers = new PeerDirectory(identity, options.PeerLink, options.Store.CapacityBytes, handler.HandleAsync, loggerFactory, timeProvider);
         _services.Peers = _peers;
+        _metrics = MetricsServer.Create(this, loggerFactory, _stopping.Token); // follows flows from here; serves from StartCore
     }
 
     public ApplianceOptions Options { get; }
@@ -52,6 +55,9 @@ public sealed class ApplianceInstance : IAsyncDisposable
 
     /// <summary>Where peers connect (the real port when configured with port 0); null without a listener.</summary>
     public IPEndPoint? PeerLinkEndPoint => _peers.Listener?.LocalEndPoint;
+
+    /// <summary>Where <c>/metrics</c> and <c>/healthz</c> are served (the real port when configured with port 0); null when disabled.</summary>
+    public IPEndPoint? MetricsEndPoint => _metrics?.LocalEndPoint;
 
     /// <summary>Bound address of each rule by name.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> RuleEndPoints => _rules.ToDictionary(r => r.Name, r => r.LocalEndPoint, StringComparer.OrdinalIgnoreCase);
@@ -128,6 +134,11 @@ public sealed class ApplianceInstance : IAsyncDisposable
             }
         }
 
+        if (_metrics is not null)
+        {
+            await _metrics.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _peers.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
         ApplianceLog.Stopped(_services.Logger, Options.Name);
@@ -153,6 +164,8 @@ public sealed class ApplianceInstance : IAsyncDisposable
         {
             rule.Start();
         }
+
+        _metrics?.Start();
 
         var stats = _store.GetStatistics();
         ApplianceLog.Started(_services.Logger, Options.Name, Options.Store.Path, stats.ChunkCount, stats.UsedBytes, stats.CapacityBytes, Identity.Fingerprint);

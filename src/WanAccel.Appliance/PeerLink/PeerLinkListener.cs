@@ -45,6 +45,13 @@ public sealed class PeerLinkListener : IAsyncDisposable
     /// <summary>Names of the peers with at least one connection up.</summary>
     public IReadOnlyList<string> ConnectedPeers => [.. _peers.Where(p => p.Value.Count > 0).Select(p => p.Key)];
 
+    /// <summary>Connections up from <paramref name="peerName"/>.</summary>
+    public int ConnectionCount(string peerName) => _peers.TryGetValue(peerName, out var set) ? set.Count : 0;
+
+    /// <summary>Smallest smoothed RTT over <paramref name="peerName"/>'s connections; null before the first measurement.</summary>
+    public TimeSpan? SmoothedRtt(string peerName) =>
+        _peers.TryGetValue(peerName, out var set) ? set.Snapshot().Select(c => c.SmoothedRtt).Where(r => r is not null).Min() : null;
+
     /// <summary>Binds and starts accepting.</summary>
     public void Start()
     {

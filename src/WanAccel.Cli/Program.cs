@@ -13,6 +13,7 @@ internal static class Program
             InspectCommand.Create(),
             WanEmulatorCommand.Create(),
             PairCommand.Create(),
+            ServeCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -14,6 +14,7 @@ internal static class Program
             WanEmulatorCommand.Create(),
             PairCommand.Create(),
             ServeCommand.Create(),
+            DemoCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -38,7 +38,8 @@ public sealed class ApplianceInstance : IAsyncDisposable
             Aborting = _aborting.Token,
         };
         var handler = new RemoteFlowHandler(_services);
-        _peers = new PeerDirectory(identity, options.PeerLink, options.Store.CapacityBytes, handler.HandleAsync, loggerFactory, timeProvider);
+        var peerLink = options.PeerLink with { InstanceId = StoreInstance.LoadOrCreate(options.Store.Path) };
+        _peers = new PeerDirectory(identity, peerLink, options.Store.CapacityBytes, handler.HandleAsync, loggerFactory, timeProvider);
         _services.Peers = _peers;
     }
 

@@ -14,7 +14,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var image = new Option<FileInfo?>("--image") { Description = "VM disk image to copy (default: an ext4 image built from this machine's files)" };
-        var size = new Option<int>("--size-mib") { Description = "Size of the built image in MiB", DefaultValueFactory = _ => 96 };
+        var size = new Option<int>("--size-mib") { Description = "Size of the built image in MiB", DefaultValueFactory = _ => 64 };
         var quick = new Option<bool>("--quick") { Description = "Compute the native time from the rate instead of measuring it (same as --native compute)" };
         var options = new WanRunOptions();
         var command = new Command("demo", "Run WanAccel end to end on loopback: native vs accelerated copy of a VM disk image over an emulated WAN") { image, size, quick };

@@ -13,6 +13,8 @@ internal static class Program
             InspectCommand.Create(),
             WanEmulatorCommand.Create(),
             PairCommand.Create(),
+            ServeCommand.Create(),
+            DemoCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -38,6 +38,10 @@ internal static partial class ApplianceLog
     [LoggerMessage(EventId = 3309, Level = LogLevel.Error, Message = "Rule {Rule}: accept loop failed")]
     public static partial void AcceptFailed(ILogger logger, string rule, Exception exception);
 
+    [LoggerMessage(EventId = 3311, Level = LogLevel.Warning,
+        Message = "Peer {Peer} announced another chunk store ({Instance}): it lost or replaced its cache; what it was believed to hold is forgotten")]
+    public static partial void PeerStoreReplaced(ILogger logger, string peer, Guid instance);
+
     [LoggerMessage(EventId = 3310, Level = LogLevel.Information, Message = "Appliance {Name} stopped")]
     public static partial void Stopped(ILogger logger, string name);
 }

@@ -13,21 +13,27 @@ internal sealed class PeerDirectory : IAsyncDisposable
 {
     private readonly Dictionary<string, PeerConnector> _connectors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PeerKnowledge> _knowledge = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Guid> _instances = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILogger _logger;
 
     public PeerDirectory(PeerIdentity identity, PeerLinkOptions options, long knowledgeBytes, PeerChannelHandler handler, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
+        _logger = loggerFactory.CreateLogger<PeerDirectory>();
         foreach (var peer in options.Peers)
         {
             _knowledge[peer.Name] = new PeerKnowledge(knowledgeBytes);
             if (peer.Endpoint is not null)
             {
-                _connectors[peer.Name] = new PeerConnector(identity, options, peer.Name, handler, loggerFactory, timeProvider);
+                var connector = new PeerConnector(identity, options, peer.Name, handler, loggerFactory, timeProvider);
+                connector.PeerInstanceSeen += OnPeerInstance;
+                _connectors[peer.Name] = connector;
             }
         }
 
         if (options.Listen is not null)
         {
             Listener = new PeerLinkListener(identity, options, handler, loggerFactory, timeProvider);
+            Listener.PeerInstanceSeen += OnPeerInstance;
         }
     }
 
@@ -56,6 +62,24 @@ internal sealed class PeerDirectory : IAsyncDisposable
         _connectors.TryGetValue(peer, out var connector)
             ? connector.OpenChannelAsync(metadata, cancellationToken)
             : Listener!.OpenChannelAsync(peer, metadata, cancellationToken);
+
+    /// <summary>A peer whose store instance changed lost what we believed it holds: forget it all at once.</summary>
+    private void OnPeerInstance(string peer, Guid instance)
+    {
+        lock (_instances)
+        {
+            var known = _instances.TryGetValue(peer, out var previous);
+            _instances[peer] = instance;
+            if (!known || previous == instance || !_knowledge.TryGetValue(peer, out var knowledge))
+            {
+                return;
+            }
+
+            knowledge.Clear();
+        }
+
+        ApplianceLog.PeerStoreReplaced(_logger, peer, instance);
+    }
 
     public async ValueTask DisposeAsync()
     {

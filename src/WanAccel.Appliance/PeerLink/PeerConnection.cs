@@ -76,6 +76,7 @@ internal sealed partial class PeerConnection
     public void Start()
     {
         PeerLinkLog.ConnectionUp(Logger, PeerName, RemoteEndPoint, RemoteFingerprint, _isClient ? "outgoing" : "incoming");
+        _context.OnConnectionUp(PeerName, _remoteHello.Instance);
         _ = RunAsync();
     }
 

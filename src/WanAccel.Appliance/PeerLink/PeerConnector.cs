@@ -38,6 +38,13 @@ public sealed class PeerConnector : IAsyncDisposable
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PeerConnector>(), timeProvider ?? TimeProvider.System);
     }
 
+    /// <summary>Raised when a connection comes up, with the peer's name and the store instance it announced.</summary>
+    public event Action<string, Guid>? PeerInstanceSeen
+    {
+        add => _context.PeerInstanceSeen += value;
+        remove => _context.PeerInstanceSeen -= value;
+    }
+
     /// <summary>Raised (on a pool thread) when <see cref="State"/> changes.</summary>
     public event EventHandler<PeerLinkState>? StateChanged;
 

@@ -36,4 +36,9 @@ internal sealed class PeerLinkContext
     public SslStreamCertificateContext CertificateContext { get; }
 
     public PeerLinkStatistics Statistics { get; } = new();
+
+    /// <summary>Raised when a connection to a peer comes up, with the instance the peer announced in its hello.</summary>
+    public event Action<string, Guid>? PeerInstanceSeen;
+
+    public void OnConnectionUp(string peer, Guid instance) => PeerInstanceSeen?.Invoke(peer, instance);
 }

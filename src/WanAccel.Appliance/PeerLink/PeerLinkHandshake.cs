@@ -81,7 +81,7 @@ internal static class PeerLinkHandshake
 
             reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(bufferSize: ReadBufferBytes, minimumReadSize: ReadBufferBytes / 4, leaveOpen: true));
             writer = PipeWriter.Create(ssl, new StreamPipeWriterOptions(minimumBufferSize: ReadBufferBytes, leaveOpen: true));
-            new PeerLinkHello(PeerLinkHello.CurrentVersion, context.Options.ChannelWindowBytes, context.Options.MaxFramePayloadBytes).Write(writer);
+            new PeerLinkHello(PeerLinkHello.CurrentVersion, context.Options.ChannelWindowBytes, context.Options.MaxFramePayloadBytes, context.Options.InstanceId).Write(writer);
             await writer.FlushAsync(linked.Token).ConfigureAwait(false);
             var hello = await ReadHelloAsync(reader, linked.Token).ConfigureAwait(false);
             return new PeerConnection(socket, ssl, reader, writer, hello, isClient, pin.PeerName, pin.Fingerprint!, context);

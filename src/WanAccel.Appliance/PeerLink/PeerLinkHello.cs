@@ -5,13 +5,15 @@ using WanAccel.Core.Wire;
 namespace WanAccel.Appliance.PeerLink;
 
 /// <summary>
-/// First bytes each side sends after TLS: <c>"WAPL" · version (1 byte) · channel window (varint) · max DATA payload (varint)</c>.
-/// Both values are what the sender accepts: the other side sizes its credit and its frames from them.
+/// First bytes each side sends after TLS: <c>"WAPL" · version (1 byte) · channel window (varint) · max DATA payload (varint)
+/// · instance (16 bytes)</c>. Window and payload are what the sender accepts: the other side sizes its credit and its
+/// frames from them. The instance names the sender's chunk store: when it changes, the store was replaced (wiped,
+/// lost), so what this side believed the peer holds is forgotten at once rather than learnt miss by miss.
 /// </summary>
-internal readonly record struct PeerLinkHello(int Version, int ChannelWindow, int MaxFramePayload)
+internal readonly record struct PeerLinkHello(int Version, int ChannelWindow, int MaxFramePayload, Guid Instance)
 {
     public const int CurrentVersion = 1;
-    public const int MaxLength = 4 + 1 + VarInt.MaxLength + VarInt.MaxLength;
+    public const int MaxLength = 4 + 1 + VarInt.MaxLength + VarInt.MaxLength + 16;
 
     /// <summary>Largest window accepted from a peer: 1 GiB.</summary>
     public const int MaxWindow = 1 << 30;
@@ -25,7 +27,8 @@ internal readonly record struct PeerLinkHello(int Version, int ChannelWindow, in
         span[4] = (byte)Version;
         var n = 5 + VarInt.Write(span[5..], (ulong)ChannelWindow);
         n += VarInt.Write(span[n..], (ulong)MaxFramePayload);
-        output.Advance(n);
+        Instance.TryWriteBytes(span[n..]);
+        output.Advance(n + 16);
     }
 
     /// <summary>Parses a hello; false when more bytes are needed. Throws <see cref="PeerLinkProtocolException"/> when wrong.</summary>
@@ -72,8 +75,14 @@ internal readonly record struct PeerLinkHello(int Version, int ChannelWindow, in
                 throw new PeerLinkProtocolException($"peer hello out of range (window {window}, max frame {maxFrame})");
             }
 
-            hello = new PeerLinkHello(CurrentVersion, (int)window, (int)maxFrame);
-            buffer = buffer.Slice(5 + n + m);
+            var at = 5 + n + m;
+            if (span.Length < at + 16)
+            {
+                return false;
+            }
+
+            hello = new PeerLinkHello(CurrentVersion, (int)window, (int)maxFrame, new Guid(span.Slice(at, 16)));
+            buffer = buffer.Slice(at + 16);
             return true;
         }
         catch (WireFormatException ex)

@@ -36,6 +36,13 @@ public sealed class PeerLinkListener : IAsyncDisposable
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PeerLinkListener>(), timeProvider ?? TimeProvider.System);
     }
 
+    /// <summary>Raised when a connection comes up, with the peer's name and the store instance it announced.</summary>
+    public event Action<string, Guid>? PeerInstanceSeen
+    {
+        add => _context.PeerInstanceSeen += value;
+        remove => _context.PeerInstanceSeen -= value;
+    }
+
     /// <summary>Counters over all accepted connections, including refused attempts by reason.</summary>
     public PeerLinkStatistics Statistics => _context.Statistics;
 

@@ -54,6 +54,12 @@ public sealed record PeerLinkOptions
     /// <summary>Cap of the reconnect delay. Default 30 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Names this side's chunk store in the hello (the host sets it from the store; not configuration). A peer that
+    /// sees it change forgets what it believed this side holds. Empty: unknown.
+    /// </summary>
+    internal Guid InstanceId { get; init; }
+
     /// <summary>Every configuration error at once; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -5,4 +5,5 @@ namespace WanAccel.Cli.Bench;
 /// <summary>Source-generated JSON for the command outputs (camelCase, indented).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(EngineBenchResult))]
+[JsonSerializable(typeof(Wan.WanBenchResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -9,5 +9,6 @@ internal static class BenchCommand
     {
         BenchEngineCommand.Create(),
         BenchWanEmulatorCommand.Create(),
+        BenchWanCommand.Create(),
     };
 }

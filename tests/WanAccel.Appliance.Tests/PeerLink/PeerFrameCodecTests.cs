@@ -63,12 +63,17 @@ public sealed class PeerFrameCodecTests
     [Fact]
     public async Task Hello_WriteThenRead_RoundTrips()
     {
-        var bytes = await EncodeAsync(w => new PeerLinkHello(PeerLinkHello.CurrentVersion, 4 << 20, 65536).Write(w));
+        var instance = Guid.NewGuid();
+        var bytes = await EncodeAsync(w => new PeerLinkHello(PeerLinkHello.CurrentVersion, 4 << 20, 65536, instance).Write(w));
+        var partial = new ReadOnlySequence<byte>(bytes.AsMemory(0, bytes.Length - 1));
         var buffer = Segmented(bytes, 3);
 
+        Assert.False(PeerLinkHello.TryRead(ref partial, out _));
         Assert.True(PeerLinkHello.TryRead(ref buffer, out var hello));
         Assert.Equal(4 << 20, hello.ChannelWindow);
         Assert.Equal(65536, hello.MaxFramePayload);
+        Assert.Equal(instance, hello.Instance);
+        Assert.Equal(0, buffer.Length);
     }
 
     [Theory]

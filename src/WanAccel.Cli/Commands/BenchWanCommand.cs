@@ -1,0 +1,32 @@
+using System.CommandLine;
+
+namespace WanAccel.Cli.Commands;
+
+/// <summary>
+/// <c>wanaccel bench wan --input FILE --rate R --rtt T [--window W] [--native measure|compute] [--json]</c>: one run on
+/// loopback through a temporary pair and the WAN emulator: native copy, then WanAccel cold, then warm.
+/// </summary>
+internal static class BenchWanCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<FileInfo>("--input") { Description = "File to copy (a VM disk image, for instance)", Required = true };
+        var options = new WanRunOptions();
+        var command = new Command("wan", "Copy a file over the emulated WAN without and with WanAccel (cold, then warm cache) and compare") { input };
+        options.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(input)!;
+            var (link, errors) = options.Parse(parse);
+            if (!file.Exists)
+            {
+                errors.Add($"input: {file.FullName} does not exist");
+            }
+
+            return link is null || errors.Count > 0
+                ? await WanRun.FailAsync(errors).ConfigureAwait(false)
+                : await WanRun.RunAsync(file.FullName, link, options, parse, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using WanAccel.Appliance.WanEmulation;
+using WanAccel.Cli.Wan;
+
+namespace WanAccel.Cli.Tests.Wan;
+
+public sealed class WanBenchTests
+{
+    private sealed class CountingProgress : WanBench.IProgress
+    {
+        public List<string> Phases { get; } = [];
+
+        public long Last { get; private set; }
+
+        public void Start(string phase, long totalBytes) => Phases.Add(phase);
+
+        public void Advance(long bytes) => Last = bytes;
+
+        public void Done(string phase, double seconds)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_DiskLikeFile_AllCopiesVerifiedAndWarmSendsAlmostNothing()
+    {
+        var dir = Directory.CreateTempSubdirectory("wanaccel-wanbench-");
+        try
+        {
+            var input = Path.Combine(dir.FullName, "disk.img");
+            Bench.SampleImage.Generate(input, 24L << 20);
+            var link = new WanEmulatorOptions { RateBitsPerSecond = 1_000_000_000, Rtt = TimeSpan.FromMilliseconds(4) };
+            var progress = new CountingProgress();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+            var result = await WanBench.RunAsync(input, link, "lz4", measureNative: true, dir.FullName, progress, NullLoggerFactory.Instance, timeout.Token);
+
+            Assert.True(result.Verified);
+            Assert.Equal(["native", "cold", "warm"], progress.Phases);
+            Assert.Equal(24L << 20, result.InputBytes);
+            Assert.True(result.Cold.WanBytes < result.InputBytes, $"cold {result.Cold.WanBytes}");
+            Assert.True(result.Warm.WanBytes < result.InputBytes / 100, $"warm {result.Warm.WanBytes}");
+            Assert.True(result.Native.Measured);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(10_000_000, 140, 0, 125_000_000L, 100.14)]      // 125 MB at 1.25 MB/s + one RTT
+    [InlineData(10_000_000, 140, 65_536, 65_536_000L, 140.14)]  // window-limited: 64 KiB per 140 ms
+    public void ComputedNativeSeconds_RateOrWindow_Bound(long rate, int rttMs, long window, long size, double expected)
+    {
+        var link = new WanEmulatorOptions { RateBitsPerSecond = rate, Rtt = TimeSpan.FromMilliseconds(rttMs), WindowBytes = window };
+
+        Assert.Equal(expected, WanBench.ComputedNativeSeconds(size, link), precision: 2);
+    }
+}

@@ -10,8 +10,6 @@ namespace WanAccel.Appliance.Tests.Observability;
 /// <summary>Keeps appliance/ honest: the Grafana dashboard and the scrape config use what the appliance really serves.</summary>
 public sealed partial class ApplianceFilesTests
 {
-    private static readonly string Root = FindRoot();
-
     [Fact]
     public async Task GrafanaDashboard_EveryQueriedMetric_IsExportedByARunningPair()
     {
@@ -33,7 +31,7 @@ public sealed partial class ApplianceFilesTests
     [Fact]
     public void GrafanaDashboard_Json_IsImportableWithThePrometheusInput()
     {
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "appliance", "grafana", "wanaccel-dashboard.json")));
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("appliance", "grafana", "wanaccel-dashboard.json")));
         var root = dashboard.RootElement;
 
         var input = Assert.Single(root.GetProperty("__inputs").EnumerateArray());
@@ -55,7 +53,7 @@ public sealed partial class ApplianceFilesTests
     [Fact]
     public void PrometheusScrapeConfig_ScrapesTheDefaultMetricsPortAndPath()
     {
-        var config = File.ReadAllText(Path.Combine(Root, "appliance", "prometheus", "wanaccel-scrape.yml"));
+        var config = File.ReadAllText(RepositoryFiles.Path("appliance", "prometheus", "wanaccel-scrape.yml"));
         var port = IPEndPoint.Parse(new MetricsOptions().Listen!).Port;
 
         Assert.Contains("metrics_path: /metrics", config, StringComparison.Ordinal);
@@ -65,7 +63,7 @@ public sealed partial class ApplianceFilesTests
     /// <summary>Every PromQL expression of the dashboard: panel targets and template variables.</summary>
     private static List<string> DashboardQueries()
     {
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "appliance", "grafana", "wanaccel-dashboard.json")));
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("appliance", "grafana", "wanaccel-dashboard.json")));
         var root = dashboard.RootElement;
         var queries = root.GetProperty("panels").EnumerateArray()
             .Where(p => p.TryGetProperty("targets", out _))
@@ -74,19 +72,6 @@ public sealed partial class ApplianceFilesTests
             .ToList();
         queries.AddRange(root.GetProperty("templating").GetProperty("list").EnumerateArray().Select(v => v.GetProperty("definition").GetString()!));
         return queries;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WanAccel.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no WanAccel.sln above {AppContext.BaseDirectory}");
     }
 
     [GeneratedRegex("wanaccel_[a-z0-9_]+")]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using WanAccel.Appliance.Hosting;
 
@@ -48,7 +49,8 @@ internal sealed record ApplianceHealth(bool IsHealthy, string? Reason, IReadOnly
     public byte[] ToJson(string name)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: the body is read by people and probes, never embedded in HTML, so 'core' need not be \u0027core\u0027.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("status", IsHealthy ? "ok" : "unavailable");

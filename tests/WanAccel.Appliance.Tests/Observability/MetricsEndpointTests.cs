@@ -137,6 +137,33 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task DestinationDown_FailedFlow_CountedAsErrorOnBothSides()
+    {
+        var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var deadEnd = (IPEndPoint)closed.LocalEndPoint!;
+        closed.Dispose();
+        await using var pair = new AppliancePair(deadEnd, tune: WithMetrics);
+        await pair.WaitUpAsync();
+
+        using (var client = await SocketTestExtensions.ConnectAsync(pair.EdgeRule, pair.Token))
+        {
+            await Assert.ThrowsAsync<SocketException>(async () => await client.ReadToEndHashAsync(pair.Token));
+        }
+
+        await WaitEndedAsync(pair, edge: 1, core: 1);
+        var edge = await MetricsScrape.GetAsync(pair.Edge.MetricsEndPoint!, pair.Token);
+        var core = await MetricsScrape.GetAsync(pair.Core.MetricsEndPoint!, pair.Token);
+
+        Assert.Equal(1, core.Value("wanaccel_errors_total", ("kind", "destination_unreachable")));
+        Assert.Equal(1, core.Sum("wanaccel_errors_total"));
+        Assert.Equal(1, core.Value("wanaccel_flows_total", ("origin", "remote"), ("result", "error")));
+        Assert.Equal(1, edge.Value("wanaccel_errors_total", ("kind", "peer_reset")));
+        Assert.Equal(1, edge.Value("wanaccel_flows_total", ("origin", "local"), ("result", "error")));
+        Assert.Equal(0, edge.Value("wanaccel_flows_total", ("origin", "local"), ("result", "ok")));
+    }
+
+    [Fact]
     public async Task Start_MetricsListenEmpty_ServesNothing()
     {
         await using var origin = new LoopbackServer(ApplianceFlowTests.SinkReplyingHashAsync);

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using WanAccel.Appliance.Hosting;
+using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Tests.Hosting;
 using WanAccel.Appliance.Tests.WanEmulation;
+using WanAccel.Core.Storage;
 
 namespace WanAccel.Appliance.Tests.Observability;
 
@@ -161,6 +163,35 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, edge.Value("wanaccel_errors_total", ("kind", "peer_reset")));
         Assert.Equal(1, edge.Value("wanaccel_flows_total", ("origin", "local"), ("result", "error")));
         Assert.Equal(0, edge.Value("wanaccel_flows_total", ("origin", "local"), ("result", "ok")));
+    }
+
+    [Fact]
+    public async Task Start_MetricsAddressInUse_ThrowsAndReleasesTheStore()
+    {
+        using var busy = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        busy.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        busy.Listen();
+        var store = Directory.CreateTempSubdirectory("wanaccel-metrics-");
+        using var identity = PeerIdentity.Create("solo");
+        var options = new ApplianceOptions
+        {
+            Name = "solo",
+            Store = new ChunkStoreOptions { Path = store.FullName, CapacityBytes = 64 << 20 },
+            Metrics = new MetricsOptions { Listen = busy.LocalEndPoint!.ToString() },
+        };
+        try
+        {
+            Assert.ThrowsAny<IOException>(() => ApplianceInstance.Start(options, identity));
+
+            await using var appliance = ApplianceInstance.Start(options with { Metrics = new MetricsOptions { Listen = "127.0.0.1:0" } }, identity);
+            var (status, body) = await HealthAsync(appliance, CancellationToken.None);
+            Assert.Equal(HttpStatusCode.OK, status); // no peers: healthy once the store is open
+            Assert.Contains("\"peers\":{}", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            store.Delete(recursive: true);
+        }
     }
 
     [Fact]

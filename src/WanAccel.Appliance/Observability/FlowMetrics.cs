@@ -14,7 +14,7 @@ internal sealed class FlowMetrics : IDisposable
 {
     /// <summary>
     /// Most (rule, protocol) label pairs; later ones count as rule="other". Local rules come from the configuration,
-    /// remote ones from the peers' requests, so this bounds what a misbehaving peer can add (64 × 2 origins × ~20 series).
+    /// remote ones from the peers' requests, so this bounds what a misbehaving peer can add (64 × 2 origins × ~40 series, the histogram included).
     /// </summary>
     public const int MaxRules = 64;
 

@@ -85,7 +85,17 @@ internal sealed class RuleListener : IAsyncDisposable
     private async Task HandleAsync(Socket client)
     {
         var remote = client.RemoteEndPoint?.ToString() ?? "?";
-        var destination = Destination(client, out var refusal);
+        string? destination, refusal;
+        try
+        {
+            destination = Destination(client, out refusal);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The client went away meanwhile; never leave an accepted socket unread and unclosed.
+            (destination, refusal) = (null, e.Message);
+        }
+
         if (destination is null)
         {
             ApplianceLog.ClientRefused(_services.Logger, _rule.Name, remote, refusal!);
@@ -125,13 +135,16 @@ internal sealed class RuleListener : IAsyncDisposable
         }
 
         var original = OperatingSystem.IsLinux() ? TransparentSocket.GetOriginalDestination(client) : null;
-        if (original is null || original.Equals(client.LocalEndPoint) || original.Equals(LocalEndPoint))
+        if (original is null)
         {
             refusal = "not redirected here by nftables/iptables (no original destination)";
             return null;
         }
 
-        return original.ToString();
+        // A link-local scope id names an interface of this host; it means nothing to the far side.
+        return original.AddressFamily == AddressFamily.InterNetworkV6 && original.Address.ScopeId != 0
+            ? new IPEndPoint(new IPAddress(original.Address.GetAddressBytes()), original.Port).ToString()
+            : original.ToString();
     }
 
     private static void Reset(Socket client)

@@ -17,16 +17,24 @@ internal static class TransparentSocket
     private const int SoMark = 36;
     private const ushort AfInet = 2;
     private const ushort AfInet6 = 10;
+    private const int SockaddrIn6Length = 28; // family 2, port 2, flowinfo 4, address 16, scope id 4
 
     /// <summary>
-    /// The destination a connection had before nftables/iptables redirected it here (REDIRECT/DNAT); null when the
-    /// kernel has no such record (the connection was not redirected).
+    /// The destination a connection had before nftables/iptables redirected it here (REDIRECT/DNAT); null when it was
+    /// not redirected: conntrack has no record of it, or its record shows this socket's own address.
     /// </summary>
     [SupportedOSPlatform("linux")]
     public static IPEndPoint? GetOriginalDestination(Socket socket)
     {
-        Span<byte> address = stackalloc byte[28];
-        var ipv6 = socket.AddressFamily == AddressFamily.InterNetworkV6 && !IsMappedV4(socket.LocalEndPoint);
+        if (socket.LocalEndPoint is not IPEndPoint local)
+        {
+            return null;
+        }
+
+        // An IPv4 client of a dual-mode listener has an IPv6 socket with a v4-mapped address; conntrack holds an
+        // IPv4 tuple for it, read at SOL_IP.
+        var ipv6 = local.AddressFamily == AddressFamily.InterNetworkV6 && !local.Address.IsIPv4MappedToIPv6;
+        Span<byte> address = stackalloc byte[SockaddrIn6Length];
         int length;
         try
         {
@@ -34,10 +42,13 @@ internal static class TransparentSocket
         }
         catch (SocketException)
         {
-            return null;
+            return null; // ENOENT: conntrack does not track it (no NAT rule in this namespace touched it)
         }
 
-        return Parse(address[..length]);
+        // Where conntrack runs (any nat rule loaded), an unredirected connection still has a record: its original
+        // destination is the address the client dialled, i.e. this socket's own.
+        var original = Parse(address[..length]);
+        return original is null || SameEndPoint(original, local) ? null : original;
     }
 
     /// <summary>Parses a <c>sockaddr_in</c> or <c>sockaddr_in6</c> as the kernel returns it (family in host order, port in network order).</summary>
@@ -69,5 +80,7 @@ internal static class TransparentSocket
         socket.SetRawSocketOption(SolSocket, SoMark, value);
     }
 
-    private static bool IsMappedV4(EndPoint? local) => local is IPEndPoint { Address.IsIPv4MappedToIPv6: true };
+    private static bool SameEndPoint(IPEndPoint a, IPEndPoint b) => a.Port == b.Port && Unmapped(a.Address).Equals(Unmapped(b.Address));
+
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

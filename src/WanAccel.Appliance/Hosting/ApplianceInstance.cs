@@ -40,7 +40,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
             Aborting = _aborting.Token,
         };
         var handler = new RemoteFlowHandler(_services);
-        var peerLink = options.PeerLink with { InstanceId = StoreInstance.LoadOrCreate(options.Store.Path) };
+        var peerLink = options.PeerLink with { InstanceId = StoreInstance.LoadOrCreate(options.Store.Path), SocketMark = options.Outbound.SocketMark };
         _peers = new PeerDirectory(identity, peerLink, options.Store.CapacityBytes, handler.HandleAsync, loggerFactory, timeProvider);
         _services.Peers = _peers;
         _metrics = MetricsServer.Create(this, loggerFactory, _stopping.Token); // follows flows from here; serves from StartCore

@@ -36,6 +36,11 @@ internal static class PeerLinkHandshake
     public static async Task<PeerConnection> ConnectAsync(EndPoint endPoint, string peerName, PeerLinkContext context, CancellationToken stopping)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (context.Options.SocketMark != 0 && OperatingSystem.IsLinux())
+        {
+            // Like every outbound socket of the appliance: interception rules skip marked packets.
+            Interception.TransparentSocket.SetMark(socket, context.Options.SocketMark);
+        }
         try
         {
             using var timeout = new CancellationTokenSource(context.Options.HandshakeTimeout, context.Time);

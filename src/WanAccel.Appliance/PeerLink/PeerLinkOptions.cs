@@ -60,6 +60,9 @@ public sealed record PeerLinkOptions
     /// </summary>
     internal Guid InstanceId { get; init; }
 
+    /// <summary><c>SO_MARK</c> of the connections this side dials (the host copies <c>Outbound.SocketMark</c>); 0 = none.</summary>
+    internal int SocketMark { get; init; }
+
     /// <summary>Every configuration error at once; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -5,7 +5,9 @@ namespace WanAccel.Benchmarks.Classification;
 
 /// <summary>
 /// One classification of a full 64 KiB sample, as a flow does once per direction: "tls" decides on the record header,
-/// "text" and "binaries" run the entropy test, "random" the entropy test and the LZ4 probe (the worst case).
+/// "text" (lines of ASCII) on its first line as a text protocol,
+/// "binaries" runs the entropy test, "random" the entropy test and the LZ4 probe (the worst case). Measured on the
+/// 2-core dev VM: tls 2 ns, text 0.14 µs, binaries 42 µs, random 46 µs, no allocation: ~0.7 ns a byte of the first 64 KiB.
 /// </summary>
 [MemoryDiagnoser]
 public class StreamClassifierBenchmarks

@@ -44,23 +44,16 @@ internal static class FlowTestData
         return data;
     }
 
-    /// <summary>Compressible but never repeating: words from a small vocabulary in random order (LZ4 ~0.5, zstd ~0.3).</summary>
+    /// <summary>Compressible but never repeating: log lines with random fields (LZ4 about 0.5, zstd better).</summary>
     public static byte[] Text(int length, int seed)
     {
-        string[] words = ["flow", "link", "chunk", "the", "of", "cache", "zstd", "WanAccel", "block", "\n", "0x1F", "peer"];
         var rng = new Random(seed);
-        var data = new byte[length];
-        for (var p = 0; p < length;)
+        var text = new System.Text.StringBuilder(length + 128);
+        for (var line = 0; text.Length < length; line++)
         {
-            foreach (var c in words[rng.Next(words.Length)] + " ")
-            {
-                if (p < length)
-                {
-                    data[p++] = (byte)c;
-                }
-            }
+            text.Append($"{line:D8} peer=edge-{rng.Next(16)} flow={rng.Next(100_000)} bytes={rng.Next(1 << 20)} codec={(rng.Next(2) == 0 ? "lz4" : "zstd")} state=open\n");
         }
 
-        return data;
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString(0, length));
     }
 }

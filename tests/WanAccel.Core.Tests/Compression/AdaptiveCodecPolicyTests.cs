@@ -28,20 +28,20 @@ public sealed class AdaptiveCodecPolicyTests
         Assert.Equal(["lz4", "zstd:3", "zstd:9", "zstd:15"], seen);
     }
 
-    [Fact]
-    public void Observe_GigabitLinkBound_StaysLz4()
+    [Theory]
+    [InlineData(25_000_000, 12_500_000, 30, 65)] // 1 Gbit/s link, the bottleneck: zstd:3 could not keep up with 250 MB/s of input
+    [InlineData(2_000, 1_000, 0, 90)] // 2 KB requests waiting on the link: far below MinEvaluationBytes per window
+    public void Observe_NoCodecWouldHelp_StaysLz4(long input, long wire, int encoding, int waiting)
     {
         var time = new ManualTimeProvider();
         var policy = new AdaptiveCodecPolicy(TwoCores, time);
 
-        // 1 Gbit/s link, the bottleneck: 12.5 MB of frames a tick for 25 MB of input; zstd:3 could not keep up.
         for (var i = 0; i < 400; i++)
         {
-            Assert.False(policy.Observe(Run(time, input: 25_000_000, wire: 12_500_000, encoding: 30, waiting: 65)));
+            Assert.False(policy.Observe(Run(time, input, wire, encoding, waiting)));
         }
 
         Assert.Equal(CodecSpec.Lz4, policy.Current);
-        Assert.True(policy.WireRate > 100e6);
     }
 
     [Fact]
@@ -100,21 +100,6 @@ public sealed class AdaptiveCodecPolicyTests
 
         Assert.Equal(1, policy.Switches);
         Assert.Equal(new CodecSpec(CodecKind.Zstd, 3), policy.Current);
-    }
-
-    [Fact]
-    public void Observe_QuietInteractiveFlow_NeverDecides()
-    {
-        var time = new ManualTimeProvider();
-        var policy = new AdaptiveCodecPolicy(TwoCores, time);
-
-        // 2 KB requests, each waiting on the link: far below MinEvaluationBytes per window.
-        for (var i = 0; i < 300; i++)
-        {
-            Assert.False(policy.Observe(Run(time, input: 2_000, wire: 1_000, encoding: 0, waiting: 90)));
-        }
-
-        Assert.Equal(CodecSpec.Lz4, policy.Current);
     }
 
     [Fact]

@@ -1,33 +1,33 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using WanAccel.Core.Codec;
-using WanAccel.Core.Fingerprints;
 using WanAccel.Core.Wire;
 
 namespace WanAccel.Appliance.Flows;
 
-/// <summary>Peer channel → (feedback to our encoder | frames to our decoder) → local socket.</summary>
+/// <summary>
+/// Peer channel → (feedback to our encoder | frames to our decoder) → local socket. It never writes to the channel itself:
+/// acks, misses and resends go through the feedback pump, so it keeps reading while our upstream waits on a full channel.
+/// </summary>
 internal sealed partial class FlowSession
 {
     private async Task DownstreamAsync(CancellationToken cancellationToken)
     {
         var reader = _channel.Input;
         var output = new PipeDecoderOutput(_local.Output);
-        var feedback = new PendingFeedback();
-        using var decoder = new StreamDecoder(_context.Store, output, feedback, _context.Options.Decoder, _context.PeerKnowledge);
+        using var decoder = new StreamDecoder(_context.Store, output, _feedback, _context.Options.Decoder, _context.PeerKnowledge);
         Decoded = decoder.Statistics;
         var localDone = false;
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var misses = new List<(long Offset, long Length, ChunkId Id)>();
             while (TryTakeFrame(ref buffer, out var type, out var frame, out var rented))
             {
                 try
                 {
                     Statistics.AddWanIn(frame.Length);
-                    Dispatch(type, frame.Span, decoder, misses);
+                    Dispatch(type, frame.Span, decoder);
                 }
                 finally
                 {
@@ -39,6 +39,7 @@ internal sealed partial class FlowSession
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
+            Statistics.SetPassthroughIn(decoder.Statistics.PassthroughBytes);
 
             if (output.Unflushed > 0)
             {
@@ -53,14 +54,9 @@ internal sealed partial class FlowSession
                 await _local.Output.CompleteAsync().ConfigureAwait(false);
             }
 
-            foreach (var miss in misses)
+            if (_feedback.HasPending || !_resends.IsEmpty)
             {
-                await ResendAsync(miss.Offset, miss.Length, miss.Id, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (feedback.HasPending)
-            {
-                await WriteChannelAsync(static (writer, f) => f.WriteTo(writer), feedback, cancellationToken).ConfigureAwait(false);
+                _outbox.Release();
             }
 
             if (result.IsCompleted || result.IsCanceled)
@@ -88,7 +84,7 @@ internal sealed partial class FlowSession
         }
     }
 
-    private void Dispatch(byte type, ReadOnlySpan<byte> frame, StreamDecoder decoder, List<(long, long, ChunkId)> misses)
+    private void Dispatch(byte type, ReadOnlySpan<byte> frame, StreamDecoder decoder)
     {
         if (!FeedbackWriter.IsFeedback(type))
         {
@@ -109,22 +105,8 @@ internal sealed partial class FlowSession
         }
         else
         {
-            misses.Add(FeedbackWriter.ReadMiss(body));
+            _resends.Enqueue(FeedbackWriter.ReadMiss(body));
         }
-    }
-
-    private async ValueTask ResendAsync(long offset, long length, ChunkId id, CancellationToken cancellationToken)
-    {
-        var data = _retained.Read(offset, length)
-            ?? throw new WireFormatException(WireError.Malformed, $"the peer reported a miss at [{offset}, +{length}) outside the unacknowledged input");
-        await WriteChannelAsync(
-            static (writer, s) =>
-            {
-                s.Encoder.OnMiss(s.Id);
-                s.Encoder.EncodeResend(s.Offset, s.Data, writer);
-            },
-            (Encoder: _encoder, Id: id, Offset: offset, Data: data),
-            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

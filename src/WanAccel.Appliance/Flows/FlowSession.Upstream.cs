@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using WanAccel.Core.Classification;
+using WanAccel.Core.Compression;
 
 namespace WanAccel.Appliance.Flows;
 
-/// <summary>Local socket → encoder → peer channel, within the window of unacknowledged input.</summary>
+/// <summary>Local socket → classifier → encoder (or passthrough) → peer channel, within the window of unacknowledged input.</summary>
 internal sealed partial class FlowSession
 {
     private async Task UpstreamAsync(CancellationToken cancellationToken)
@@ -11,6 +13,9 @@ internal sealed partial class FlowSession
         var options = _context.Options;
         var reader = _local.Input;
         var staging = ArrayPool<byte>.Shared.Rent((2 * options.Encoder.BatchBytes) + options.Encoder.Chunking.MaxSize + options.Encoder.Chunking.MinZeroRun);
+        var streamClass = options.PassthroughDetection ? StreamClass.Undecided : StreamClass.Dedupable;
+        var passthrough = false;
+        Statistics.SetSentClass(streamClass);
         try
         {
             var filled = 0;
@@ -24,7 +29,7 @@ internal sealed partial class FlowSession
                 ReadResult result;
                 if (filled > 0)
                 {
-                    // A partial chunk is waiting: give more bytes FlushDelay to arrive, then send it as it is.
+                    // A partial chunk (or an undecided head) is waiting: give more bytes FlushDelay to arrive, then send it as it is.
                     using var timer = _time.CreateTimer(static r => ((PipeReader)r!).CancelPendingRead(), reader, options.FlushDelay, Timeout.InfiniteTimeSpan);
                     result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -48,18 +53,24 @@ internal sealed partial class FlowSession
                     continue;
                 }
 
-                var consumed = 0;
-                await WriteChannelAsync(
-                    (writer, s) =>
+                if (streamClass == StreamClass.Undecided)
+                {
+                    // Nothing was encoded yet, so staging holds the stream from its first byte. Undecided means fewer than
+                    // 64 KiB and no pause: keep reading (the FlushDelay timer above bounds the wait).
+                    streamClass = StreamClassifier.Classify(staging.AsSpan(0, filled), isComplete: flush);
+                    if (streamClass == StreamClass.Undecided)
                     {
-                        consumed = s.Session._encoder.Encode(s.Staging.AsMemory(0, s.Filled), s.Flush, writer);
-                        if (s.End)
-                        {
-                            s.Session._encoder.Complete(writer);
-                        }
-                    },
-                    (Session: this, Staging: staging, Filled: filled, Flush: flush, End: end),
-                    cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    passthrough = StreamClassifier.PassesThrough(streamClass);
+                    Statistics.SetSentClass(streamClass);
+                    FlowLog.Classified(_logger, streamClass, filled, passthrough);
+                }
+
+                var consumed = passthrough
+                    ? await PassThroughAsync(staging, filled, end, cancellationToken).ConfigureAwait(false)
+                    : await EncodeAsync(staging, filled, flush, end, cancellationToken).ConfigureAwait(false);
                 staging.AsSpan(consumed, filled - consumed).CopyTo(staging);
                 filled -= consumed;
                 if (end)
@@ -73,5 +84,50 @@ internal sealed partial class FlowSession
         {
             ArrayPool<byte>.Shared.Return(staging);
         }
+    }
+
+    /// <summary>Encodes what can be cut of <paramref name="staging"/>, feeds the codec policy what it cost; returns the bytes consumed.</summary>
+    private async ValueTask<int> EncodeAsync(byte[] staging, int filled, bool flush, bool end, CancellationToken cancellationToken)
+    {
+        var consumed = 0;
+        var cost = await WriteChannelAsync(
+            (writer, s) =>
+            {
+                // Under the channel lock, so no resend is compressing while the codec changes.
+                s.Session._encoder.Codec = s.Session._codecPolicy.Current;
+                consumed = s.Session._encoder.Encode(s.Staging.AsMemory(0, s.Filled), s.Flush, writer);
+                if (s.End)
+                {
+                    s.Session._encoder.Complete(writer);
+                }
+            },
+            (Session: this, Staging: staging, Filled: filled, Flush: flush, End: end),
+            cancellationToken).ConfigureAwait(false);
+        var before = _codecPolicy.Current;
+        if (_codecPolicy.Observe(new CodecSample(consumed, cost.Bytes, cost.Writing, cost.Flushing)))
+        {
+            Statistics.SetCodec(_codecPolicy.Current, switched: true);
+            FlowLog.CodecSwitched(_logger, before, _codecPolicy.Current, _codecPolicy.InputRate, _codecPolicy.WireRate);
+        }
+
+        return consumed;
+    }
+
+    /// <summary>Sends all of <paramref name="staging"/> as Passthrough frames; returns the bytes consumed (all).</summary>
+    private async ValueTask<int> PassThroughAsync(byte[] staging, int filled, bool end, CancellationToken cancellationToken)
+    {
+        await WriteChannelAsync(
+            static (writer, s) =>
+            {
+                s.Encoder.EncodePassthrough(s.Staging.AsSpan(0, s.Filled), writer);
+                if (s.End)
+                {
+                    s.Encoder.Complete(writer);
+                }
+            },
+            (Encoder: _encoder, Staging: staging, Filled: filled, End: end),
+            cancellationToken).ConfigureAwait(false);
+        Statistics.AddPassthroughOut(filled);
+        return filled;
     }
 }

@@ -5,32 +5,60 @@ using WanAccel.Core.Wire;
 
 namespace WanAccel.Appliance.Flows;
 
-/// <summary>Feedback a decoder produced while decoding a batch of frames, written to the channel after the batch (acks coalesced).</summary>
+/// <summary>
+/// Feedback a decoder produced, written to the channel by the feedback pump (acks coalesced). Thread-safe: the downstream
+/// adds while the pump writes.
+/// </summary>
 internal sealed class PendingFeedback : IDecoderFeedback
 {
+    private readonly Lock _lock = new();
     private readonly List<(long Offset, long Length, ChunkId Id)> _misses = [];
     private long _ack = -1;
 
-    public bool HasPending => _ack >= 0 || _misses.Count > 0;
+    public bool HasPending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _ack >= 0 || _misses.Count > 0;
+            }
+        }
+    }
 
-    public void OnAck(long offset) => _ack = Math.Max(_ack, offset);
+    public void OnAck(long offset)
+    {
+        lock (_lock)
+        {
+            _ack = Math.Max(_ack, offset);
+        }
+    }
 
-    public void OnMiss(long offset, long length, in ChunkId id) => _misses.Add((offset, length, id));
+    public void OnMiss(long offset, long length, in ChunkId id)
+    {
+        lock (_lock)
+        {
+            _misses.Add((offset, length, id));
+        }
+    }
 
     /// <summary>Writes misses first (so resends start a round trip sooner), then the latest ack; clears.</summary>
     public void WriteTo(IBufferWriter<byte> writer)
     {
-        foreach (var (offset, length, id) in _misses)
+        lock (_lock)
         {
-            FeedbackWriter.WriteMiss(writer, offset, length, id);
-        }
+            foreach (var (offset, length, id) in _misses)
+            {
+                FeedbackWriter.WriteMiss(writer, offset, length, id);
+            }
 
-        if (_ack >= 0)
-        {
-            FeedbackWriter.WriteAck(writer, _ack);
-        }
+            if (_ack >= 0)
+            {
+                FeedbackWriter.WriteAck(writer, _ack);
+            }
 
-        _misses.Clear();
-        _ack = -1;
+            _misses.Clear();
+            _ack = -1;
+        }
     }
 }

@@ -24,4 +24,13 @@ public sealed class DecodeStatistics
     public long MissedBytes { get; internal set; }
 
     public long ResentBytes { get; internal set; }
+
+    /// <summary>Bytes that arrived in Passthrough frames (neither verified as chunks nor stored).</summary>
+    public long PassthroughBytes { get; internal set; }
+
+    /// <summary>Literals frames whose payload was LZ4.</summary>
+    public long Lz4Frames { get; internal set; }
+
+    /// <summary>Literals frames whose payload was zstd.</summary>
+    public long ZstdFrames { get; internal set; }
 }

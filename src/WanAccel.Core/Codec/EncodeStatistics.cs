@@ -29,4 +29,13 @@ public sealed class EncodeStatistics
     public long ManifestDefs { get; internal set; }
 
     public long ResentBytes { get; internal set; }
+
+    /// <summary>Input sent in Passthrough frames: not chunked, stored or compressed.</summary>
+    public long PassthroughBytes { get; internal set; }
+
+    /// <summary>Literals frames sent with an LZ4 payload.</summary>
+    public long Lz4Frames { get; internal set; }
+
+    /// <summary>Literals frames sent with a zstd payload.</summary>
+    public long ZstdFrames { get; internal set; }
 }

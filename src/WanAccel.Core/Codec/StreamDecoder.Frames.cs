@@ -29,6 +29,23 @@ public sealed partial class StreamDecoder
         _position += length;
     }
 
+    /// <summary>Raw bytes at the current position: not hashed, not stored, not in the chunk history (a manifest never spans them).</summary>
+    private void OnPassthrough(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            throw new WireFormatException(WireError.Malformed, "empty Passthrough frame");
+        }
+
+        if (data.Length > WireLimits.MaxPassthroughBytes)
+        {
+            throw new WireFormatException(WireError.LimitExceeded, $"Passthrough frame of {data.Length} bytes (limit {WireLimits.MaxPassthroughBytes})");
+        }
+
+        Statistics.PassthroughBytes += data.Length;
+        Emit(data);
+    }
+
     private void OnRef(ref SpanReader reader)
     {
         var id = reader.ReadChunkId();
@@ -148,6 +165,7 @@ public sealed partial class StreamDecoder
         try
         {
             _decompressor.Decompress(codec, payload, raw.AsSpan(0, rawLength));
+            CountCodec(codec);
             VerifyAndStoreLiterals(raw, count);
             if (resendOffset >= 0)
             {
@@ -167,6 +185,18 @@ public sealed partial class StreamDecoder
         finally
         {
             ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    private void CountCodec(CodecKind codec)
+    {
+        if (codec == CodecKind.Lz4)
+        {
+            Statistics.Lz4Frames++;
+        }
+        else if (codec == CodecKind.Zstd)
+        {
+            Statistics.ZstdFrames++;
         }
     }
 

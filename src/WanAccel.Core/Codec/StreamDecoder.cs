@@ -137,6 +137,9 @@ public sealed partial class StreamDecoder : IDisposable
             case FrameType.End:
                 OnEnd(ref reader);
                 break;
+            case FrameType.Passthrough:
+                OnPassthrough(reader.ReadBytes(reader.Remaining));
+                break;
             default:
                 throw new WireFormatException(WireError.Malformed, $"unknown frame type 0x{type:x2}");
         }

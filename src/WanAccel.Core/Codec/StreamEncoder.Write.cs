@@ -23,7 +23,7 @@ public sealed partial class StreamEncoder
         }
 
         step.Compression = null;
-        if (step.Jobs.Count == 0 || _options.Codec.Kind == CodecKind.None)
+        if (step.Jobs.Count == 0 || Codec.Kind == CodecKind.None)
         {
             return;
         }
@@ -108,6 +108,7 @@ public sealed partial class StreamEncoder
                     }
                     else
                     {
+                        CountCodec(compressed.Codec);
                         ArrayPool<byte>.Shared.Return(compressed.Compressed);
                     }
 
@@ -122,6 +123,18 @@ public sealed partial class StreamEncoder
         if (_unwritten == step)
         {
             _unwritten = null;
+        }
+    }
+
+    private void CountCodec(CodecKind codec)
+    {
+        if (codec == CodecKind.Lz4)
+        {
+            Statistics.Lz4Frames++;
+        }
+        else if (codec == CodecKind.Zstd)
+        {
+            Statistics.ZstdFrames++;
         }
     }
 

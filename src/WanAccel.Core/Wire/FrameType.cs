@@ -30,4 +30,10 @@ public enum FrameType : byte
 
     /// <summary>End of stream: total length (varint) · XxHash3-64 of all output (8 bytes, little-endian).</summary>
     End = 0x07,
+
+    /// <summary>
+    /// Raw stream bytes (1 .. <see cref="WireLimits.MaxPassthroughBytes"/>) written at the current position: never chunked,
+    /// hashed into the store, stored nor compressed; for traffic that cannot benefit (TLS, SSH, compressed files).
+    /// </summary>
+    Passthrough = 0x08,
 }

@@ -62,6 +62,14 @@ public static class FrameWriter
         return WriteFrame(output, (byte)FrameType.End, body[..(n + 8)]);
     }
 
+    /// <summary>Writes a Passthrough frame: <paramref name="data"/> (1 .. <see cref="WireLimits.MaxPassthroughBytes"/> bytes) as is.</summary>
+    public static int WritePassthrough(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(data.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, WireLimits.MaxPassthroughBytes);
+        return WriteFrame(output, (byte)FrameType.Passthrough, data);
+    }
+
     /// <summary>
     /// Writes a Literals frame, or a Resend frame when <paramref name="resendOffset"/> is not negative.
     /// <paramref name="payload"/> is the raw chunk bytes (codec None) or their compressed form.

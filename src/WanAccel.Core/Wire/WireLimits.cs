@@ -6,6 +6,9 @@ public static class WireLimits
     /// <summary>Largest raw size of one Literals frame (4 MiB; encoders default to 1 MiB).</summary>
     public const int MaxLiteralBatchBytes = 4 << 20;
 
+    /// <summary>Largest body of one Passthrough frame (the raw literal limit; encoders default to 1 MiB).</summary>
+    public const int MaxPassthroughBytes = MaxLiteralBatchBytes;
+
     /// <summary>Most chunks in one Literals frame.</summary>
     public const int MaxLiteralChunks = 4096;
 

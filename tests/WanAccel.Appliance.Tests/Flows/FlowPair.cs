@@ -39,8 +39,11 @@ internal sealed class FlowPair : IDisposable
         CoreStore = Open("core" + ++_generation);
     }
 
-    /// <summary>Starts one flow: the edge's client talks to the core's server through two sessions.</summary>
-    public FlowRun Start(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts one flow: the edge's client talks to the core's server through two sessions. <paramref name="edgeLink"/>
+    /// may wrap the edge's side of the edge → core link (a throttle, say).
+    /// </summary>
+    public FlowRun Start(Func<PipeWriter, PipeWriter>? edgeLink = null, CancellationToken cancellationToken = default)
     {
         var clientToEdge = new Pipe();
         var edgeToClient = new Pipe();
@@ -50,7 +53,7 @@ internal sealed class FlowPair : IDisposable
         var coreToEdge = new Pipe();
         var edge = new FlowSession(
             new DuplexPipe(clientToEdge.Reader, edgeToClient.Writer),
-            new DuplexPipe(coreToEdge.Reader, edgeToCore.Writer),
+            new DuplexPipe(coreToEdge.Reader, edgeLink?.Invoke(edgeToCore.Writer) ?? edgeToCore.Writer),
             new FlowContext(EdgeStore, EdgeKnowsCore, Options));
         var core = new FlowSession(
             new DuplexPipe(serverToCore.Reader, coreToServer.Writer),

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using WanAccel.Appliance.Flows;
 
 namespace WanAccel.Appliance.Tests.Flows;
@@ -11,14 +10,14 @@ public sealed class FlowSessionTests
     public async Task Run_BothDirections_ByteExact()
     {
         using var pair = new FlowPair();
-        var request = Data(12 << 20, 1);
-        var response = Data(3 << 20, 2);
+        var request = FlowTestData.DiskLike(12 << 20, 1);
+        var response = FlowTestData.DiskLike(3 << 20, 2);
 
-        using var run = new Disposer(pair.Start());
+        using var run = new FlowScope(pair.Start());
         var (atServer, atClient) = await run.Run.ExchangeAsync(request, response);
 
-        Assert.Equal(Hash(request), Hash(atServer));
-        Assert.Equal(Hash(response), Hash(atClient));
+        Assert.Equal(FlowTestData.Hash(request), FlowTestData.Hash(atServer));
+        Assert.Equal(FlowTestData.Hash(response), FlowTestData.Hash(atClient));
         Assert.Equal(request.Length, run.Run.Edge.Statistics.LanBytesIn);
         Assert.Equal(request.Length, run.Run.Core.Statistics.LanBytesOut);
     }
@@ -27,16 +26,16 @@ public sealed class FlowSessionTests
     public async Task Run_SameDataAgain_WanBytesCollapse()
     {
         using var pair = new FlowPair();
-        var request = Data(16 << 20, 3);
-        using (var first = new Disposer(pair.Start()))
+        var request = FlowTestData.DiskLike(16 << 20, 3);
+        using (var first = new FlowScope(pair.Start()))
         {
             await first.Run.ExchangeAsync(request, []);
         }
 
-        using var second = new Disposer(pair.Start());
+        using var second = new FlowScope(pair.Start());
         var (atServer, _) = await second.Run.ExchangeAsync(request, []);
 
-        Assert.Equal(Hash(request), Hash(atServer));
+        Assert.Equal(FlowTestData.Hash(request), FlowTestData.Hash(atServer));
         // Not the engine's 0.02%: a flow cuts a partial chunk when its socket goes quiet for FlushDelay, and each such
         // cut (more of them on a loaded machine) costs a chunk or two of literals before content-defined cuts resync.
         Assert.True(second.Run.Edge.Statistics.WanBytesOut < request.Length / 100, $"warm WAN bytes {second.Run.Edge.Statistics.WanBytesOut}");
@@ -46,17 +45,17 @@ public sealed class FlowSessionTests
     public async Task Run_FarStoreWiped_MissesResentOverTheChannel()
     {
         using var pair = new FlowPair();
-        var request = Data(8 << 20, 4);
-        using (var first = new Disposer(pair.Start()))
+        var request = FlowTestData.DiskLike(8 << 20, 4);
+        using (var first = new FlowScope(pair.Start()))
         {
             await first.Run.ExchangeAsync(request, []);
         }
 
         pair.WipeCoreStore();
-        using var second = new Disposer(pair.Start());
+        using var second = new FlowScope(pair.Start());
         var (atServer, _) = await second.Run.ExchangeAsync(request, []);
 
-        Assert.Equal(Hash(request), Hash(atServer));
+        Assert.Equal(FlowTestData.Hash(request), FlowTestData.Hash(atServer));
         Assert.True(second.Run.Core.Decoded!.Misses > 0);
         Assert.Equal(second.Run.Core.Decoded.MissedBytes, second.Run.Core.Decoded.ResentBytes);
     }
@@ -65,17 +64,17 @@ public sealed class FlowSessionTests
     public async Task Run_DataThatCameIn_IsReferencedGoingOut()
     {
         using var pair = new FlowPair();
-        var data = Data(8 << 20, 5);
-        using (var push = new Disposer(pair.Start()))
+        var data = FlowTestData.DiskLike(8 << 20, 5);
+        using (var push = new FlowScope(pair.Start()))
         {
             await push.Run.ExchangeAsync(data, []);
         }
 
         // The same bytes now flow the other way (server → client): the core knows the edge sent them.
-        using var pull = new Disposer(pair.Start());
+        using var pull = new FlowScope(pair.Start());
         var (_, atClient) = await pull.Run.ExchangeAsync([], data);
 
-        Assert.Equal(Hash(data), Hash(atClient));
+        Assert.Equal(FlowTestData.Hash(data), FlowTestData.Hash(atClient));
         Assert.True(pull.Run.Core.Statistics.WanBytesOut < data.Length / 100, $"reverse WAN bytes {pull.Run.Core.Statistics.WanBytesOut}");
         Assert.Equal(0, pull.Run.Edge.Decoded!.Misses);
     }
@@ -86,7 +85,7 @@ public sealed class FlowSessionTests
         using var pair = new FlowPair();
         var run = pair.Start();
         var atServer = FlowRun.ReceiveAsync(run.ServerReceives);
-        await run.ClientSends.WriteAsync(Data(4 << 20, 6));
+        await run.ClientSends.WriteAsync(FlowTestData.DiskLike(4 << 20, 6));
 
         await run.EdgeToCoreLink.CompleteAsync(new IOException("link cut"));
 
@@ -100,16 +99,16 @@ public sealed class FlowSessionTests
     public async Task Run_InteractiveRequestResponse_NotHeldBackForMoreData()
     {
         using var pair = new FlowPair();
-        using var run = new Disposer(pair.Start());
+        using var run = new FlowScope(pair.Start());
 
         // A 100-byte request must reach the server although no more bytes follow (the flush delay cuts it).
-        await run.Run.ClientSends.WriteAsync(Data(100, 7));
+        await run.Run.ClientSends.WriteAsync(FlowTestData.DiskLike(100, 7));
         var request = await ReadExactlyAsync(run.Run.ServerReceives, 100).WaitAsync(TimeSpan.FromSeconds(30));
-        await run.Run.ServerSends.WriteAsync(Data(50, 8));
+        await run.Run.ServerSends.WriteAsync(FlowTestData.DiskLike(50, 8));
         var reply = await ReadExactlyAsync(run.Run.ClientReceives, 50).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(Data(100, 7), request);
-        Assert.Equal(Data(50, 8), reply);
+        Assert.Equal(FlowTestData.DiskLike(100, 7), request);
+        Assert.Equal(FlowTestData.DiskLike(50, 8), reply);
         await run.Run.ClientSends.CompleteAsync();
         await run.Run.ServerSends.CompleteAsync();
         await FlowRun.ReceiveAsync(run.Run.ServerReceives);
@@ -117,7 +116,7 @@ public sealed class FlowSessionTests
         await Task.WhenAll(run.Run.EdgeRun, run.Run.CoreRun).WaitAsync(TimeSpan.FromMinutes(1));
     }
 
-    private static async Task<byte[]> ReadExactlyAsync(PipeReader reader, int count)
+    internal static async Task<byte[]> ReadExactlyAsync(PipeReader reader, int count)
     {
         while (true)
         {
@@ -134,45 +133,6 @@ public sealed class FlowSessionTests
             {
                 throw new EndOfStreamException();
             }
-        }
-    }
-
-    private static string Hash(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
-
-    /// <summary>Disk-like test data: random blocks, text-like blocks and zero runs.</summary>
-    private static byte[] Data(int length, int seed)
-    {
-        var rng = new Random(seed);
-        var data = new byte[length];
-        for (var p = 0; p < length; p += 64 * 1024)
-        {
-            var n = Math.Min(64 * 1024, length - p);
-            switch (rng.Next(3))
-            {
-                case 0:
-                    rng.NextBytes(data.AsSpan(p, n));
-                    break;
-                case 1:
-                    for (var i = 0; i < n; i++)
-                    {
-                        data[p + i] = (byte)"wanaccel block "[(i + seed) % 15];
-                    }
-
-                    break;
-            }
-        }
-
-        return data;
-    }
-
-    private sealed class Disposer(FlowRun run) : IDisposable
-    {
-        public FlowRun Run { get; } = run;
-
-        public void Dispose()
-        {
-            Run.Edge.Dispose();
-            Run.Core.Dispose();
         }
     }
 }

@@ -92,12 +92,16 @@ public sealed class StreamCodecFaultTests
         }
     }
 
-    [Fact]
-    public void Decode_MutatedStreams_OnlyTypedErrorsOrExactOutput()
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100 << 10)]
+    public void Decode_MutatedStreams_OnlyTypedErrorsOrExactOutput(int passthroughFrom)
     {
+        // passthroughFrom >= 0: the stream switches to Passthrough frames there (the fuzzer then also hits their bodies and lengths).
         var input = Samples.DiskLike(256 << 10, 25);
-        using var harness = new EngineHarness();
-        var frames = harness.Transfer(input).Frames.Blocks.Single().ToArray();
+        using var harness = new EngineHarness(new StreamEncoderOptions { LiteralBatchBytes = 64 << 10 });
+        var transfer = passthroughFrom < 0 ? harness.Transfer(input) : harness.TransferPassthrough(input, passthroughFrom);
+        var frames = transfer.Frames.Blocks.Single().ToArray();
         var rng = new Random(26);
         var clean = 0;
         var rejected = 0;

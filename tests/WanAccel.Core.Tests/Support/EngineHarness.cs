@@ -53,11 +53,21 @@ internal sealed class EngineHarness : IDisposable
         using var encoder = new StreamEncoder(Options, Knowledge);
         var frames = new FrameBuffer();
         LocalTransfer.Encode(new MemoryStream(input, writable: false), encoder, frames, readBytes);
-        var output = new MemoryDecoderOutput();
-        var feedback = new FeedbackQueue();
-        using var decoder = new StreamDecoder(Store, output, feedback);
-        LocalTransfer.Decode(frames.Blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length));
-        return new TransferResult(output.ToArray(), encoder.Statistics, decoder.Statistics, frames);
+        return Decode(input, encoder, frames);
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="input"/> up to <paramref name="passthroughFrom"/> normally (the segmenter's unconsumed tail
+    /// included in what follows) and the rest as Passthrough frames, then decodes it; returns the result.
+    /// </summary>
+    public TransferResult TransferPassthrough(byte[] input, int passthroughFrom)
+    {
+        using var encoder = new StreamEncoder(Options, Knowledge);
+        var frames = new FrameBuffer();
+        var consumed = encoder.Encode(input.AsMemory(0, passthroughFrom), isFinal: false, frames);
+        encoder.EncodePassthrough(input.AsSpan(consumed), frames);
+        encoder.Complete(frames);
+        return Decode(input, encoder, frames);
     }
 
     public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
@@ -66,6 +76,15 @@ internal sealed class EngineHarness : IDisposable
     {
         Store.Dispose();
         Directory.Delete(_root, recursive: true);
+    }
+
+    private TransferResult Decode(byte[] input, StreamEncoder encoder, FrameBuffer frames)
+    {
+        var output = new MemoryDecoderOutput();
+        var feedback = new FeedbackQueue();
+        using var decoder = new StreamDecoder(Store, output, feedback);
+        LocalTransfer.Decode(frames.Blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length));
+        return new TransferResult(output.ToArray(), encoder.Statistics, decoder.Statistics, frames);
     }
 
     private LogChunkStore OpenStore() => LogChunkStore.Open(new ChunkStoreOptions

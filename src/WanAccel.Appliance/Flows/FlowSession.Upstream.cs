@@ -8,6 +8,12 @@ namespace WanAccel.Appliance.Flows;
 /// <summary>Local socket → classifier → encoder (or passthrough) → peer channel, within the window of unacknowledged input.</summary>
 internal sealed partial class FlowSession
 {
+    /// <summary>
+    /// A stream passed through for looking compressed or random is sampled again after this many bytes: an archive or
+    /// disk image whose first file is a JPEG must not lose deduplication for everything after it.
+    /// </summary>
+    private const long PassthroughRecheckBytes = 4 << 20;
+
     private async Task UpstreamAsync(CancellationToken cancellationToken)
     {
         var options = _context.Options;
@@ -15,6 +21,7 @@ internal sealed partial class FlowSession
         var staging = ArrayPool<byte>.Shared.Rent((2 * options.Encoder.BatchBytes) + options.Encoder.Chunking.MaxSize + options.Encoder.Chunking.MinZeroRun);
         var streamClass = options.PassthroughDetection ? StreamClass.Undecided : StreamClass.Dedupable;
         var passthrough = false;
+        long passedSinceCheck = 0;
         Statistics.SetSentClass(streamClass);
         try
         {
@@ -68,9 +75,22 @@ internal sealed partial class FlowSession
                     FlowLog.Classified(_logger, streamClass, filled, passthrough);
                 }
 
+                if (passthrough && streamClass is StreamClass.Compressed or StreamClass.HighEntropy
+                    && passedSinceCheck >= PassthroughRecheckBytes && (filled >= StreamClassifier.SampleBytes || flush))
+                {
+                    // Only content can bring a stream back (TLS and SSH stay encrypted to the end).
+                    passedSinceCheck = 0;
+                    if (StreamClassifier.Classify(staging.AsSpan(0, Math.Min(filled, StreamClassifier.SampleBytes)), isComplete: true) == StreamClass.Dedupable)
+                    {
+                        passthrough = false;
+                        FlowLog.Classified(_logger, StreamClass.Dedupable, filled, passthrough: false);
+                    }
+                }
+
                 var consumed = passthrough
                     ? await PassThroughAsync(staging, filled, end, cancellationToken).ConfigureAwait(false)
                     : await EncodeAsync(staging, filled, flush, end, cancellationToken).ConfigureAwait(false);
+                passedSinceCheck += passthrough ? consumed : 0;
                 staging.AsSpan(consumed, filled - consumed).CopyTo(staging);
                 filled -= consumed;
                 if (end)

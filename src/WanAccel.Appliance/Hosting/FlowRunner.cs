@@ -12,7 +12,7 @@ internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan
     {
         ApplianceLog.FlowStarted(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Peer);
         Exception? error = null;
-        using var session = new FlowSession(local, channel, context);
+        using var session = new FlowSession(local, channel, context, logger: logger);
         record.Session = session;
         try
         {

@@ -16,6 +16,9 @@ public sealed record FlowSettings
     /// <summary>Unacknowledged input one flow may hold for resends, in bytes (default 64 MiB).</summary>
     public long WindowBytes { get; init; } = 64L << 20;
 
+    /// <summary>Pass TLS, SSH, compressed and random-looking streams through without chunking or caching (default true).</summary>
+    public bool PassthroughDetection { get; init; } = true;
+
     /// <summary>How long a new flow waits for the link to its peer to come up before the client is reset (default 10 s).</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -46,11 +49,15 @@ public sealed record FlowSettings
 
     public FlowOptions ToFlowOptions()
     {
-        var codec = IsAdaptive ? CodecSpec.Lz4 : CodecSpec.TryParse(Codec, out var fixedCodec) ? fixedCodec : CodecSpec.Lz4;
+        var policy = IsAdaptive || !CodecSpec.TryParse(Codec, out var fixedCodec)
+            ? new CodecPolicyOptions()
+            : new CodecPolicyOptions { Mode = CodecPolicyMode.Fixed, Fixed = fixedCodec };
         return new FlowOptions
         {
-            Encoder = new StreamEncoderOptions { Codec = codec, WindowBytes = WindowBytes },
+            Encoder = new StreamEncoderOptions { Codec = policy.Mode == CodecPolicyMode.Fixed ? policy.Fixed : CodecSpec.Lz4, WindowBytes = WindowBytes },
+            CodecPolicy = policy,
             FlushDelay = FlushDelay,
+            PassthroughDetection = PassthroughDetection,
         };
     }
 }

@@ -14,6 +14,7 @@ internal readonly record struct FlowCounts(
     long ZeroBytes,
     long ReferenceBytes,
     long LiteralBytes,
+    long PassthroughBytes,
     long ChunkHits,
     long ChunkMisses,
     long ResentOut,
@@ -26,8 +27,6 @@ internal readonly record struct FlowCounts(
         var encoded = flow.Encoded;
         var decoded = flow.Decoded;
 
-        // Passthrough bytes (EncodeStatistics/DecodeStatistics.PassthroughBytes, coming with the adaptive codec) belong
-        // here as one more field, exported as wanaccel_encoded_bytes_total{kind="passthrough"}.
         return new FlowCounts(
             bytes.LanBytesIn,
             bytes.LanBytesOut,
@@ -36,6 +35,7 @@ internal readonly record struct FlowCounts(
             encoded?.ZeroBytes ?? 0,
             (encoded?.RefBytes ?? 0) + (encoded?.ManifestRefBytes ?? 0),
             encoded?.LiteralBytes ?? 0,
+            encoded?.PassthroughBytes ?? 0,
             (decoded?.RefChunks ?? 0) + (decoded?.ManifestRefs ?? 0),
             decoded?.Misses ?? 0,
             encoded?.ResentBytes ?? 0,
@@ -51,6 +51,7 @@ internal readonly record struct FlowCounts(
         Gain(ZeroBytes, counted.ZeroBytes),
         Gain(ReferenceBytes, counted.ReferenceBytes),
         Gain(LiteralBytes, counted.LiteralBytes),
+        Gain(PassthroughBytes, counted.PassthroughBytes),
         Gain(ChunkHits, counted.ChunkHits),
         Gain(ChunkMisses, counted.ChunkMisses),
         Gain(ResentOut, counted.ResentOut),
@@ -64,6 +65,7 @@ internal readonly record struct FlowCounts(
         a.ZeroBytes + b.ZeroBytes,
         a.ReferenceBytes + b.ReferenceBytes,
         a.LiteralBytes + b.LiteralBytes,
+        a.PassthroughBytes + b.PassthroughBytes,
         a.ChunkHits + b.ChunkHits,
         a.ChunkMisses + b.ChunkMisses,
         a.ResentOut + b.ResentOut,

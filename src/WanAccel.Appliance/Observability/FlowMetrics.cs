@@ -20,7 +20,7 @@ internal sealed class FlowMetrics : IDisposable
 
     private static readonly string[] Labels = ["rule", "protocol", "origin"];
     private static readonly string[] Directions = ["in", "out"];
-    private static readonly string[] Kinds = ["zero", "reference", "literal"];
+    private static readonly string[] Kinds = ["zero", "reference", "literal", "passthrough"];
     private static readonly double[] DurationBuckets = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600];
 
     private readonly FlowRegistry _flows;
@@ -51,7 +51,7 @@ internal sealed class FlowMetrics : IDisposable
         _wanBytes = factory.CreateCounter("wanaccel_wan_bytes_total",
             "Bytes on the WAN side of flows (peer channel): out = frames and feedback sent, in = received.", [.. Labels, "direction"]);
         _encodedBytes = factory.CreateCounter("wanaccel_encoded_bytes_total",
-            "LAN bytes this appliance encoded, by how they crossed the WAN: zero (as run lengths), reference (chunks the peer holds), literal (compressed or raw).",
+            "LAN bytes this appliance encoded, by how they crossed the WAN: zero (as run lengths), reference (chunks the peer holds), literal (compressed or raw), passthrough (TLS, SSH, compressed or random streams sent as they are, not cached).",
             [.. Labels, "kind"]);
         _chunkHits = factory.CreateCounter("wanaccel_chunk_hits_total",
             "References from the peer this appliance's decoder resolved from its chunk store (a manifest reference counts once).", Labels);
@@ -144,6 +144,7 @@ internal sealed class FlowMetrics : IDisposable
         Inc(_encodedBytes, labels, "zero", delta.ZeroBytes);
         Inc(_encodedBytes, labels, "reference", delta.ReferenceBytes);
         Inc(_encodedBytes, labels, "literal", delta.LiteralBytes);
+        Inc(_encodedBytes, labels, "passthrough", delta.PassthroughBytes);
         _chunkHits.WithLabels(labels.With()).Inc(delta.ChunkHits);
         _chunkMisses.WithLabels(labels.With()).Inc(delta.ChunkMisses);
         Inc(_resentBytes, labels, "out", delta.ResentOut);

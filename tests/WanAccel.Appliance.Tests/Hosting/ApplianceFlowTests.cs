@@ -68,6 +68,41 @@ public sealed class ApplianceFlowTests
     }
 
     [Fact]
+    public async Task Upload_RandomBytes_PassedThroughUncachedAndByteExact()
+    {
+        await using var origin = new LoopbackServer(SinkReplyingHashAsync);
+        await using var pair = new AppliancePair(origin.EndPoint);
+        await pair.WaitUpAsync();
+        var data = SocketTestExtensions.RandomBytes(4 << 20, seed: 5);
+        var chunksBefore = pair.Edge.Store.GetStatistics().ChunkCount + pair.Core.Store.GetStatistics().ChunkCount;
+
+        var upload = await UploadAsync(pair, data);
+
+        var flow = pair.EdgeEnded.Single();
+        Assert.Equal(data.Length, flow.Encoded!.PassthroughBytes);
+        Assert.InRange(upload.WanOut, data.Length, data.Length * 1.01);
+
+        // Only the origin's 32-byte reply (too short to classify) is cached, once per side.
+        Assert.InRange(pair.Edge.Store.GetStatistics().ChunkCount + pair.Core.Store.GetStatistics().ChunkCount - chunksBefore, 0, 2);
+    }
+
+    [Fact]
+    public async Task Upload_RandomHeadThenContent_PassthroughEndsAndTheRestDedupes()
+    {
+        await using var origin = new LoopbackServer(SinkReplyingHashAsync);
+        await using var pair = new AppliancePair(origin.EndPoint);
+        await pair.WaitUpAsync();
+        var data = TestPayload.RandomHead(1 << 20, 24 << 20, seed: 6);
+
+        var first = await UploadAsync(pair, data);
+        var second = await UploadAsync(pair, data);
+
+        var flows = pair.EdgeEnded.ToList();
+        Assert.InRange(flows[0].Encoded!.PassthroughBytes, 1 << 20, 16 << 20);
+        Assert.True(second.WanOut < data.Length * 0.5, $"second WAN {second.WanOut} of {data.Length} (first {first.WanOut})");
+    }
+
+    [Fact]
     public async Task DestinationDown_ClientIsReset_NotGivenAnEmptyStream()
     {
         var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

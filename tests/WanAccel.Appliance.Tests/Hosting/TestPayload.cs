@@ -14,7 +14,8 @@ internal static class TestPayload
         while (at < length)
         {
             var n = Math.Min(length - at, random.Next(4096, 64 * 1024));
-            switch (random.Next(6))
+            // Files start with structure, not noise (a random head would make the whole stream pass through).
+            switch (at == 0 ? 2 : random.Next(6))
             {
                 case 0:
                     random.NextBytes(data.AsSpan(at, n));
@@ -36,6 +37,14 @@ internal static class TestPayload
             at += n;
         }
 
+        return data;
+    }
+
+    /// <summary><paramref name="head"/> random bytes (an image, an archive's first member), then a disk-like payload.</summary>
+    public static byte[] RandomHead(int head, int length, int seed)
+    {
+        var data = Create(length, seed);
+        new Random(seed).NextBytes(data.AsSpan(0, head));
         return data;
     }
 

@@ -31,6 +31,32 @@ public sealed class HeldFlowsMeasurement : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The encoder blocks a pool thread per encoding flow on its own pool tasks, so 200 flows encoding at once starve
+        // the default pool (pings go unanswered until the peer link's idle timeout resets every flow; reproduced by the
+        // benchmarks' 'flows' scenario). This measures memory, not scheduling: enough threads up front, restored after.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, (2 * Flows) + 16), completionPorts);
+        try
+        {
+            await RunAsync();
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, completionPorts);
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public override string ToString() =>
+        $"baseline: managed {Mib(Baseline.Managed)}, RSS {Mib(Baseline.Resident)}; " +
+        $"{Flows} flows held half-way: managed {Mib(Held.Managed)} (+{Mib(ManagedPerFlow)} per flow), RSS {Mib(Held.Resident)} (+{Mib(ResidentPerFlow)} per flow); " +
+        $"all ended: managed {Mib(After.Managed)}, RSS {Mib(After.Resident)}";
+
+    public static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):F1} MiB";
+
+    private async Task RunAsync()
+    {
         // Payloads are windows of one shared pool, so the test's own data does not grow with the flow count.
         var pool = TestPayload.Create(8 << 20, seed: 71);
         long sunk = 0;
@@ -67,27 +93,32 @@ public sealed class HeldFlowsMeasurement : IAsyncLifetime
             return reply.AsSpan().SequenceEqual(SHA256.HashData(data.Span));
         })).ToList();
 
-        while (Volatile.Read(ref arrived) < Flows || Interlocked.Read(ref sunk) < (long)Flows * HalfBytes)
+        var phase = "holding";
+        try
         {
-            await Task.Delay(20, pair.Token);
+            while (Volatile.Read(ref arrived) < Flows || Interlocked.Read(ref sunk) < (long)Flows * HalfBytes)
+            {
+                await Task.Delay(20, pair.Token);
+            }
+
+            Held = Measure();
+            phase = "finishing";
+            release.SetResult();
+            await Task.WhenAll(clients);
+            await ApplianceFlowTests.WaitForFlowsAsync(pair);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"{phase}: {arrived} of {Flows} flows half-way, {sunk} bytes delivered, " +
+                $"{clients.Count(c => c.IsCompleted)} clients done, {pair.Edge.Flows.Active.Count} edge and {pair.Core.Flows.Active.Count} core flows active, " +
+                $"{ThreadPool.ThreadCount} pool threads, {ThreadPool.PendingWorkItemCount} work items queued; first flow errors: " +
+                string.Join("; ", pair.EdgeEnded.Concat(pair.CoreEnded).Select(f => f.Error?.Message).OfType<string>().Distinct().Take(3)), e);
         }
 
-        Held = Measure();
-        release.SetResult();
         var results = await Task.WhenAll(clients);
-        await ApplianceFlowTests.WaitForFlowsAsync(pair);
         After = Measure();
         Failures = results.Count(ok => !ok) + pair.Edge.Flows.Failed + pair.Core.Flows.Failed;
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public override string ToString() =>
-        $"baseline: managed {Mib(Baseline.Managed)}, RSS {Mib(Baseline.Resident)}; " +
-        $"{Flows} flows held half-way: managed {Mib(Held.Managed)} (+{Mib(ManagedPerFlow)} per flow), RSS {Mib(Held.Resident)} (+{Mib(ResidentPerFlow)} per flow); " +
-        $"all ended: managed {Mib(After.Managed)}, RSS {Mib(After.Resident)}";
-
-    public static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):F1} MiB";
 
     private static (long Managed, long Resident) Measure()
     {

@@ -27,6 +27,7 @@ public sealed class PeerPortAbuseTests
         await using var pair = new AppliancePair(sink.EndPoint);
         await pair.WaitUpAsync();
         await FramedTransfer.AssertByteExactAsync(pair, sink, TestPayload.Create(1 << 20, seed: 61));
+        await ApplianceFlowTests.WaitForFlowsAsync(pair); // the transfer's flows finish after the client has its reply
         var before = Snapshot(pair);
 
         using var stranger = PeerIdentity.Create("edge"); // the right name, the wrong key
@@ -59,6 +60,7 @@ public sealed class PeerPortAbuseTests
         await using var pair = new AppliancePair(sink.EndPoint);
         await pair.WaitUpAsync();
         await FramedTransfer.AssertByteExactAsync(pair, sink, TestPayload.Create(1 << 20, seed: 63));
+        await ApplianceFlowTests.WaitForFlowsAsync(pair); // the transfer's flows finish after the client has its reply
         var before = Snapshot(pair);
         var refusedBefore = pair.CoreListener.RefusedTotal;
 

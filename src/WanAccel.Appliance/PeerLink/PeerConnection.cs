@@ -102,10 +102,13 @@ internal sealed partial class PeerConnection
             channel = NewChannel(id, copy, openedLocally: true);
             _channels.Add(id, channel);
             _channelsTotal++;
+
+            // Queued under the same lock that hands out ids: the peer requires OPENs in increasing id order and kills
+            // the connection otherwise (lock order _channelsLock → _scheduleLock; nothing takes them the other way).
+            EnqueueControl(new PeerControlFrame(channel.Id, PeerFrameType.Open, 0, copy));
         }
 
         _context.Statistics.ChannelOpened();
-        EnqueueControl(new PeerControlFrame(channel.Id, PeerFrameType.Open, 0, copy));
         return channel;
     }
 

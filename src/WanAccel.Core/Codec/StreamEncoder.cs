@@ -115,11 +115,14 @@ public sealed partial class StreamEncoder : IDisposable
             plan ^= 1;
         }
 
-        if (previous is not null)
+        if (isFinal)
         {
-            WriteStep(previous, output);
+            // Nothing follows for now (a flush point in a live flow): chunks held back for a manifest match go out
+            // as they are, or a request/response peer would wait for good on bytes the encoder is sitting on.
+            EndGroup();
         }
 
+        WriteStep(previous ?? _work, output);
         return consumed;
     }
 

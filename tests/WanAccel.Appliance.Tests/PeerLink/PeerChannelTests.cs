@@ -29,6 +29,36 @@ public sealed class PeerChannelTests
     }
 
     [Fact]
+    public async Task OpenChannel_RacingFromManyThreads_OpensReachPeerInIdOrder()
+    {
+        // OPENs must reach the peer in increasing id order: ids are taken under one lock, and a racing opener that
+        // queued its OPEN first broke the protocol and took the connection down with every channel on it.
+        const int Openers = 8;
+        const int PerOpener = 500;
+        await using var bed = new PeerLinkTestBed();
+        var listener = bed.StartListener(PeerLinkTestBed.Echo);
+        var connector = await bed.StartConnectorAsync(connections: 1);
+
+        using var start = new Barrier(Openers);
+        var opened = await Task.WhenAll(Enumerable.Range(0, Openers).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait(bed.Token);
+                return Enumerable.Range(0, PerOpener).Select(_ => connector.OpenChannelAsync(default, bed.Token).AsTask().GetAwaiter().GetResult()).ToList();
+            },
+            bed.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        var echoes = await Task.WhenAll(opened.SelectMany(c => c).Select(channel => PeerLinkTestBed.ExchangeAsync(channel, "x"u8.ToArray(), bed.Token)));
+
+        Assert.All(echoes, e => Assert.Equal("x"u8.ToArray(), e));
+        Assert.Equal(1, connector.Statistics.ConnectionsTotal);
+        Assert.Equal(1, listener.Statistics.ConnectionsUp);
+        foreach (var channel in opened.SelectMany(c => c))
+        {
+            await channel.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task OpenChannel_SpreadOverConnections_LeastChannelsFirst()
     {
         var release = new TaskCompletionSource();

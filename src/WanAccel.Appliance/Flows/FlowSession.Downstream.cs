@@ -22,20 +22,28 @@ internal sealed partial class FlowSession
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            while (TryTakeFrame(ref buffer, out var type, out var frame, out var rented))
+            await EngineGate.Decoders.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                try
+                while (TryTakeFrame(ref buffer, out var type, out var frame, out var rented))
                 {
-                    Statistics.AddWanIn(frame.Length);
-                    Dispatch(type, frame.Span, decoder);
-                }
-                finally
-                {
-                    if (rented is not null)
+                    try
                     {
-                        ArrayPool<byte>.Shared.Return(rented);
+                        Statistics.AddWanIn(frame.Length);
+                        Dispatch(type, frame.Span, decoder);
+                    }
+                    finally
+                    {
+                        if (rented is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(rented);
+                        }
                     }
                 }
+            }
+            finally
+            {
+                EngineGate.Decoders.Release();
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);

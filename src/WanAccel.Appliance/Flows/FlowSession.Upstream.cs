@@ -14,11 +14,18 @@ internal sealed partial class FlowSession
     /// </summary>
     private const long PassthroughRecheckBytes = 4 << 20;
 
+    /// <summary>
+    /// Staging starts this small and doubles while reads fill it, up to two encoder batches (~8 MiB): a thousand idle
+    /// or interactive flows cost 256 KiB each, a bulk transfer reaches full batches after five reads.
+    /// </summary>
+    private const int InitialStagingBytes = 256 * 1024;
+
     private async Task UpstreamAsync(CancellationToken cancellationToken)
     {
         var options = _context.Options;
         var reader = _local.Input;
-        var staging = ArrayPool<byte>.Shared.Rent((2 * options.Encoder.BatchBytes) + options.Encoder.Chunking.MaxSize + options.Encoder.Chunking.MinZeroRun);
+        var maxStaging = (2 * options.Encoder.BatchBytes) + options.Encoder.Chunking.MaxSize + options.Encoder.Chunking.MinZeroRun;
+        var staging = ArrayPool<byte>.Shared.Rent(Math.Min(InitialStagingBytes, maxStaging));
         var streamClass = options.PassthroughDetection ? StreamClass.Undecided : StreamClass.Dedupable;
         var passthrough = false;
         long passedSinceCheck = 0;
@@ -46,6 +53,11 @@ internal sealed partial class FlowSession
                 }
 
                 var buffer = result.Buffer;
+                if (buffer.Length > staging.Length - filled && staging.Length < maxStaging)
+                {
+                    staging = Grow(staging, filled, maxStaging);
+                }
+
                 var take = (int)Math.Min(buffer.Length, staging.Length - filled);
                 var taken = buffer.Slice(0, take);
                 taken.CopyTo(staging.AsSpan(filled));
@@ -106,6 +118,14 @@ internal sealed partial class FlowSession
         }
     }
 
+    private static byte[] Grow(byte[] staging, int filled, int max)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Min(max, staging.Length * 2));
+        staging.AsSpan(0, filled).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(staging);
+        return grown;
+    }
+
     /// <summary>Encodes what can be cut of <paramref name="staging"/>, feeds the codec policy what it cost; returns the bytes consumed.</summary>
     private async ValueTask<int> EncodeAsync(byte[] staging, int filled, bool flush, bool end, CancellationToken cancellationToken)
     {
@@ -122,7 +142,8 @@ internal sealed partial class FlowSession
                 }
             },
             (Session: this, Staging: staging, Filled: filled, Flush: flush, End: end),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            gate: EngineGate.Encoders).ConfigureAwait(false);
         var before = _codecPolicy.Current;
         if (_codecPolicy.Observe(new CodecSample(consumed, cost.Bytes, cost.Writing, cost.Flushing)))
         {

@@ -89,14 +89,28 @@ internal sealed partial class FlowSession : IDisposable
     /// mid-stream is caught by our decoder, which then never sees its End frame).
     /// </summary>
     private async ValueTask<ChannelWriteCost> WriteChannelAsync<TState>(
-        Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken, bool feedbackOnly = false)
+        Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken, bool feedbackOnly = false, SemaphoreSlim? gate = null)
     {
         await _channelWriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var counter = new CountingWriter(_channel.Output);
+            if (gate is not null)
+            {
+                // Held for the write only: a flow waiting on its channel's back-pressure below never blocks another's encoding.
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var start = _time.GetTimestamp();
-            write(counter, state);
+            try
+            {
+                write(counter, state);
+            }
+            finally
+            {
+                gate?.Release();
+            }
+
             var written = _time.GetTimestamp();
             Statistics.AddWanOut(counter.Written);
             var flush = await _channel.Output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -29,9 +29,7 @@ public sealed class ConcurrentFlowMemoryTests(HeldFlowsMeasurement measurement, 
             $"{HeldFlowsMeasurement.Mib(measurement.ResidentPerFlow)} resident per flow over the {HeldFlowsMeasurement.Mib(ResidentBudget)} budget; {measurement}");
     }
 
-    [Fact(Skip = "FlowSession.Upstream rents its staging buffer (2 × BatchBytes + MaxSize + MinZeroRun ≈ 8.07 MiB, a 16 MiB " +
-        "ArrayPool bucket) for every flow on both sides: measured +35.3 MiB managed per flow, 7 GiB for 200 flows, kept by the " +
-        "pool after they end. Un-skip with the Flows fix.")]
+    [Fact]
     public void TwoHundredFlows_HeldMidTransfer_ManagedMemoryPerFlowBounded()
     {
         output.WriteLine(measurement.ToString());

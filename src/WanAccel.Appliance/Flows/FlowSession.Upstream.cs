@@ -12,7 +12,7 @@ internal sealed partial class FlowSession
     /// A stream passed through for looking compressed or random is sampled again after this many bytes: an archive or
     /// disk image whose first file is a JPEG must not lose deduplication for everything after it.
     /// </summary>
-    private const long PassthroughRecheckBytes = 4 << 20;
+    private const long PassthroughRecheckBytes = 1 << 20;
 
     /// <summary>
     /// Staging starts this small and doubles while reads fill it, up to two encoder batches (~8 MiB): a thousand idle
@@ -99,8 +99,12 @@ internal sealed partial class FlowSession
                     }
                 }
 
+                // Passthrough goes at most up to the next re-check, so the sample is taken where the re-check falls.
+                var budget = end || streamClass is not (StreamClass.Compressed or StreamClass.HighEntropy)
+                    ? filled
+                    : (int)Math.Min(filled, Math.Max(StreamClassifier.SampleBytes, PassthroughRecheckBytes - passedSinceCheck));
                 var consumed = passthrough
-                    ? await PassThroughAsync(staging, filled, end, cancellationToken).ConfigureAwait(false)
+                    ? await PassThroughAsync(staging, budget, end, cancellationToken).ConfigureAwait(false)
                     : await EncodeAsync(staging, filled, flush, end, cancellationToken).ConfigureAwait(false);
                 passedSinceCheck += passthrough ? consumed : 0;
                 staging.AsSpan(consumed, filled - consumed).CopyTo(staging);

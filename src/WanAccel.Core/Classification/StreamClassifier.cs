@@ -23,9 +23,10 @@ public static partial class StreamClassifier
     /// </summary>
     public static StreamClass Classify(ReadOnlySpan<byte> head, bool isComplete)
     {
-        // A signature that matches is final however few bytes there are (no signature's match starts another's).
+        // A protocol signature (TLS, SSH) or a text/RPC one is final however few bytes there are (no signature's match
+        // starts another's): the rest of the connection is as encrypted, or as structured, as its start.
         var signature = MatchSignature(head);
-        if (signature != StreamClass.Undecided)
+        if (signature is not (StreamClass.Undecided or StreamClass.Compressed))
         {
             return signature;
         }
@@ -35,8 +36,18 @@ public static partial class StreamClassifier
             return StreamClass.Undecided;
         }
 
+        // A compressed file's magic only names the first file: a small .gz at the head of a tar or a disk image must not
+        // send everything after it uncached, so a content signature also needs a sample LZ4 cannot shrink (zstd and
+        // gzip output keep some byte skew, so not the full entropy test).
         var sample = head[..Math.Min(head.Length, SampleBytes)];
-        return sample.Length >= MinEntropySample && IsHighEntropy(sample) ? StreamClass.HighEntropy : StreamClass.Dedupable;
+        if (sample.Length < MinEntropySample)
+        {
+            return StreamClass.Dedupable;
+        }
+
+        return signature == StreamClass.Compressed
+            ? Lz4Saves(sample) ? StreamClass.Dedupable : StreamClass.Compressed
+            : IsHighEntropy(sample) ? StreamClass.HighEntropy : StreamClass.Dedupable;
     }
 
     /// <summary>True for the classes whose traffic travels as Passthrough frames: no chunking, compression or storage.</summary>

@@ -7,21 +7,25 @@ using WanAccel.Appliance.Tests.WanEmulation;
 namespace WanAccel.Appliance.Tests.EndToEnd;
 
 /// <summary>
-/// One side loses its chunk store while the other still believes it holds the chunks: references come back as misses
-/// and are resent, so transfers stay byte-exact with less reduction, and the next one is warm again.
+/// One side loses its chunk store while the other still believes it holds the chunks. A wiped store announces a new
+/// instance when it reconnects and the peer forgets what it believed (no misses); a store that lost its data but kept
+/// its instance gets stale references: they come back as misses and are resent. Either way transfers stay byte-exact
+/// with less reduction, and the next one is warm again.
 /// </summary>
 public sealed class StoreWipeTests
 {
     private const int DataBytes = 16 << 20;
 
     /// <summary>
-    /// Core wiped: the edge still believes the core holds the chunks, references miss and are resent. Edge wiped: the
-    /// new edge knows nothing of the core and sends literals the core already holds (no miss, no gain).
+    /// Core wiped: with a new instance the edge forgets at reconnect (no miss); with the old instance kept the edge still
+    /// believes the core holds the chunks, references miss and are resent. Edge wiped: the new edge knows nothing of the
+    /// core and sends literals the core already holds (no miss, no gain).
     /// </summary>
     [Theory]
-    [InlineData("core")]
-    [InlineData("edge")]
-    public async Task StoreWiped_UploadAgain_ByteExactThenWarmAgain(string wiped)
+    [InlineData("core", false)]
+    [InlineData("core", true)]
+    [InlineData("edge", false)]
+    public async Task StoreWiped_UploadAgain_ByteExactThenWarmAgain(string wiped, bool keepInstance)
     {
         await using var sink = new FramedSink();
         await using var pair = new AppliancePair(sink.EndPoint);
@@ -29,13 +33,13 @@ public sealed class StoreWipeTests
         var data = TestPayload.Create(DataBytes, seed: 51);
         await FramedTransfer.AssertByteExactAsync(pair, sink, data);
 
-        await (wiped == "core" ? pair.RestartCoreAsync(wipeStore: true) : pair.RestartEdgeAsync(wipeStore: true));
+        await (wiped == "core" ? pair.RestartCoreAsync(wipeStore: true, keepInstance: keepInstance) : pair.RestartEdgeAsync(wipeStore: true));
         await pair.WaitReconnectedAsync();
         Assert.Equal(0, (wiped == "core" ? pair.Core : pair.Edge).Store.GetStatistics().ChunkCount);
         var (afterWipe, afterWipeCore) = await UploadAsync(pair, sink, data);
         var (again, _) = await UploadAsync(pair, sink, data);
 
-        if (wiped == "core")
+        if (keepInstance)
         {
             Assert.True(afterWipeCore.Decoded!.Misses > 0, "the edge referenced chunks the wiped core reported missing");
             Assert.True(afterWipeCore.Decoded.ResentBytes > DataBytes / 2, $"resent {afterWipeCore.Decoded.ResentBytes} bytes");
@@ -51,7 +55,7 @@ public sealed class StoreWipeTests
     }
 
     [Fact]
-    public async Task EdgeStoreWiped_CoreStillBelievesItHoldsChunks_DownloadByteExactThroughMisses()
+    public async Task EdgeStoreLostItsData_CoreStillBelievesItHoldsChunks_DownloadByteExactThroughMisses()
     {
         var data = TestPayload.Create(DataBytes, seed: 52);
         await using var origin = new LoopbackServer((s, ct) => ApplianceFlowTests.SendThenCloseAsync(s, data, ct));
@@ -59,7 +63,7 @@ public sealed class StoreWipeTests
         await pair.WaitUpAsync();
         await DownloadAsync(pair, data);
 
-        await pair.RestartEdgeAsync(wipeStore: true);
+        await pair.RestartEdgeAsync(wipeStore: true, keepInstance: true);
         await pair.WaitReconnectedAsync();
         Assert.Equal(0, pair.Edge.Store.GetStatistics().ChunkCount);
         var afterWipe = await DownloadAsync(pair, data);

@@ -97,24 +97,24 @@ internal sealed class AppliancePair : IAsyncDisposable
     /// Stops the core and starts it again on the same port, optionally with an empty store. <paramref name="abrupt"/>
     /// gives running flows no drain time: they are reset at once, as when the process dies.
     /// </summary>
-    public async Task RestartCoreAsync(bool wipeStore, bool abrupt = false)
+    public async Task RestartCoreAsync(bool wipeStore, bool abrupt = false, bool keepInstance = false)
     {
         var at = Core.PeerLinkEndPoint!;
         await StopAsync(Core, abrupt);
         if (wipeStore)
         {
-            Directory.Delete(Path.Combine(_root, "core"), recursive: true);
+            Wipe("core", keepInstance);
         }
 
         Core = StartCore(at);
     }
 
-    public async Task RestartEdgeAsync(bool wipeStore, bool abrupt = false)
+    public async Task RestartEdgeAsync(bool wipeStore, bool abrupt = false, bool keepInstance = false)
     {
         await StopAsync(Edge, abrupt);
         if (wipeStore)
         {
-            Directory.Delete(Path.Combine(_root, "edge"), recursive: true);
+            Wipe("edge", keepInstance);
         }
 
         Edge = StartEdge();
@@ -212,6 +212,23 @@ internal sealed class AppliancePair : IAsyncDisposable
     {
         appliance.Flows.Ended += ended.Enqueue;
         return appliance;
+    }
+
+    /// <summary>
+    /// Deletes a store. With <paramref name="keepInstance"/> its instance id survives, as if the store had lost its data
+    /// without the peer being told (corruption, a restored backup): the peer's stale references then miss.
+    /// </summary>
+    private void Wipe(string name, bool keepInstance)
+    {
+        var directory = Path.Combine(_root, name);
+        var id = Path.Combine(directory, "appliance.id");
+        var kept = keepInstance ? File.ReadAllText(id) : null;
+        Directory.Delete(directory, recursive: true);
+        if (kept is not null)
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(id, kept);
+        }
     }
 
     private ChunkStoreOptions Store(string name) => new() { Path = Path.Combine(_root, name), CapacityBytes = 1L << 30 };

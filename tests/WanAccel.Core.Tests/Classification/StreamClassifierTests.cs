@@ -36,7 +36,18 @@ public sealed class StreamClassifierTests
 
         Assert.Equal(StreamClass.Compressed, StreamClassifier.Classify(WireCaptures.Gzip(data), isComplete: false));
         Assert.Equal(StreamClass.Compressed, StreamClassifier.Classify(WireCaptures.Zstd(data), isComplete: false));
-        Assert.Equal(StreamClass.Compressed, StreamClassifier.Classify(WireCaptures.Zstd(data, 19).AsSpan(0, 16), isComplete: false));
+        // The magic alone no longer decides: it names only the first file of what may be an archive or a disk.
+        Assert.Equal(StreamClass.Undecided, StreamClassifier.Classify(WireCaptures.Zstd(data, 19).AsSpan(0, 16), isComplete: false));
+    }
+
+    [Fact]
+    public void Classify_SmallGzipThenText_Dedupable()
+    {
+        var gzip = WireCaptures.Gzip(WireCaptures.CoreLibrary(16 << 10));
+        var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("volume extent inode journal superblock\n", 2000)));
+        var head = gzip.Concat(text).ToArray();
+
+        Assert.Equal(StreamClass.Dedupable, StreamClassifier.Classify(head, isComplete: false));
     }
 
     [Fact]
@@ -59,10 +70,11 @@ public sealed class StreamClassifierTests
     [InlineData("jpeg", new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 })]
     [InlineData("mp4", new byte[] { 0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70 })]
     [InlineData("webm", new byte[] { 0x1A, 0x45, 0xDF, 0xA3 })]
-    public void Classify_CompressedFormatMagic_Compressed(string format, byte[] magic)
+    public void Classify_CompressedFormatMagic_CompressedOnceTheSampleIsHighEntropy(string format, byte[] magic)
     {
-        var head = magic.Concat(Samples.Random(100, 51)).ToArray();
+        var head = magic.Concat(Samples.Random(Sample, 51)).ToArray();
 
+        Assert.True(StreamClassifier.Classify(head.AsSpan(0, 100), isComplete: false) == StreamClass.Undecided, format);
         Assert.True(StreamClassifier.Classify(head, isComplete: false) == StreamClass.Compressed, format);
     }
 

@@ -99,6 +99,13 @@ internal sealed partial class FlowSession
                     }
                 }
 
+                if (!passthrough && !flush && filled < options.Encoder.BatchBytes)
+                {
+                    // Bulk data keeps arriving: gather a whole batch so the encoder's pipeline has work for every core
+                    // (a socket read brings 64 KiB–1 MiB). A pause of FlushDelay sends what is there.
+                    continue;
+                }
+
                 // Passthrough goes at most up to the next re-check, so the sample is taken where the re-check falls.
                 var budget = end || streamClass is not (StreamClass.Compressed or StreamClass.HighEntropy)
                     ? filled

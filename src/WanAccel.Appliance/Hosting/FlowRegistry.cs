@@ -9,6 +9,9 @@ public sealed class FlowRegistry
     private long _nextId;
     private long _failed;
 
+    /// <summary>Raised when a connection or request is refused before it becomes a flow.</summary>
+    public event Action<FlowRefusal>? Refused;
+
     /// <summary>Raised once per flow when it ends (cleanly or not), after its counts are final.</summary>
     public event Action<FlowRecord>? Ended;
 
@@ -36,6 +39,8 @@ public sealed class FlowRegistry
         _active.TryRemove(record.Id, out _);
         Ended?.Invoke(record);
     }
+
+    internal void Refuse(FlowRefusal refusal) => Refused?.Invoke(refusal);
 
     /// <summary>Waits until no flow is running, or the token fires.</summary>
     public async Task WaitIdleAsync(CancellationToken cancellationToken)

@@ -46,6 +46,7 @@ internal sealed class RemoteFlowHandler(ApplianceServices services)
     private void Refuse(PeerChannel channel, PeerResetCode code, string reason)
     {
         ApplianceLog.RequestRefused(services.Logger, channel.PeerName, reason);
+        services.Flows.Refuse(FlowRefusal.BadRequest);
         channel.Reset(code, reason);
     }
 

@@ -99,6 +99,7 @@ internal sealed class RuleListener : IAsyncDisposable
         if (destination is null)
         {
             ApplianceLog.ClientRefused(_services.Logger, _rule.Name, remote, refusal!);
+            _services.Flows.Refuse(FlowRefusal.NotRedirected);
             Reset(client);
             return;
         }

@@ -23,7 +23,7 @@ internal sealed class ApplianceMetrics : IDisposable
         factory.CreateGauge("wanaccel_start_time_seconds", "When the appliance started, in seconds since the Unix epoch.")
             .Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         var errors = factory.CreateCounter("wanaccel_errors_total",
-            "Failed flows by where they failed (peer_unavailable, destination_unreachable, peer_reset, protocol, io, aborted, internal), and chunk-store records that failed verification (store_corrupt).",
+            "Failed flows by where they failed (peer_unavailable, destination_unreachable, peer_reset, protocol, io, aborted, internal), refused connections and requests (client_refused, request_refused), and chunk-store records that failed verification (store_corrupt).",
             ["kind"]);
         foreach (var kind in FlowErrorKind.All)
         {
@@ -31,6 +31,7 @@ internal sealed class ApplianceMetrics : IDisposable
         }
 
         _flows = new FlowMetrics(factory, appliance.Flows, appliance.Options.Rules, errors);
+        appliance.Flows.Refused += refusal => errors.WithLabels(refusal == FlowRefusal.NotRedirected ? FlowErrorKind.ClientRefused : FlowErrorKind.RequestRefused).Inc();
         _store = new StoreMetrics(factory, appliance.Store, errors);
         _peers = new PeerMetrics(factory, appliance.Peers);
         Registry.AddBeforeCollectCallback(Collect);

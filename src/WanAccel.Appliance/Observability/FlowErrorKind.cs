@@ -25,6 +25,12 @@ internal static class FlowErrorKind
     /// <summary>Shutdown reset the flow after the drain timeout.</summary>
     public const string Aborted = "aborted";
 
+    /// <summary>A local connection to a transparent rule that was not redirected there; refused, never a flow.</summary>
+    public const string ClientRefused = "client_refused";
+
+    /// <summary>A peer's flow request that was malformed or came during shutdown; refused, never a flow.</summary>
+    public const string RequestRefused = "request_refused";
+
     /// <summary>Anything else: a bug.</summary>
     public const string Internal = "internal";
 
@@ -32,7 +38,7 @@ internal static class FlowErrorKind
     public const string StoreCorrupt = "store_corrupt";
 
     public static IReadOnlyList<string> All { get; } =
-        [PeerUnavailable, DestinationUnreachable, PeerReset, Protocol, Io, Aborted, Internal, StoreCorrupt];
+        [PeerUnavailable, DestinationUnreachable, PeerReset, Protocol, Io, Aborted, ClientRefused, RequestRefused, Internal, StoreCorrupt];
 
     /// <summary>Classifies a failed flow by where it failed and by the most specific exception in its error's chain.</summary>
     public static string Of(FlowRecord flow)

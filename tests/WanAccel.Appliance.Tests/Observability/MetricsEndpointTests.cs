@@ -1,3 +1,4 @@
+using WanAccel.Appliance.Interception;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -136,6 +137,26 @@ public sealed class MetricsEndpointTests
         Assert.Equal(data.Length, final.Value(Lan, lanOut));
         Assert.Equal(Assert.Single(pair.EdgeEnded).Statistics.WanBytesIn, final.Value(Wan, [("rule", "edge-rule"), ("direction", "in")]));
         Assert.Equal(0, final.Value("wanaccel_flows_active", ("rule", "edge-rule")));
+    }
+
+    [Fact]
+    public async Task TransparentRule_DirectConnection_RefusedAndCounted()
+    {
+        await using var origin = new LoopbackServer(ApplianceFlowTests.SinkReplyingHashAsync);
+        await using var pair = new AppliancePair(origin.EndPoint, tune: o => WithMetrics(o) with
+        {
+            Rules = o.Rules.Count == 0 ? o.Rules : [.. o.Rules, new InterceptionRuleOptions { Name = "transparent", Listen = "127.0.0.1:0", Mode = InterceptionMode.Transparent }],
+        });
+        await pair.WaitUpAsync();
+
+        using (var client = await SocketTestExtensions.ConnectAsync(pair.Edge.RuleEndPoints["transparent"], pair.Token))
+        {
+            await Assert.ThrowsAsync<SocketException>(async () => await client.ReadToEndHashAsync(pair.Token));
+        }
+
+        var edge = await MetricsScrape.GetAsync(pair.Edge.MetricsEndPoint!, pair.Token);
+        Assert.Equal(1, edge.Value("wanaccel_errors_total", ("kind", "client_refused")));
+        Assert.Equal(0, pair.Edge.Flows.Total);
     }
 
     [Fact]

@@ -115,7 +115,7 @@ public sealed partial class StreamEncoder : IDisposable
             plan ^= 1;
         }
 
-        if (isFinal)
+        if (isFinal && _candidate is not null)
         {
             // Nothing follows for now (a flush point in a live flow): chunks held back for a manifest match go out
             // as they are, or a request/response peer would wait for good on bytes the encoder is sitting on.

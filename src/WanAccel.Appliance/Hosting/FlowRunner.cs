@@ -8,6 +8,13 @@ namespace WanAccel.Appliance.Hosting;
 /// <summary>Runs one flow between a local socket and a peer channel, tracks it, and ends both cleanly or with a reset.</summary>
 internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan drainTimeout)
 {
+    /// <summary>Ends a flow that failed before its session started (no channel, no destination).</summary>
+    public void Fail(FlowRecord record, Exception error)
+    {
+        registry.Complete(record, error);
+        ApplianceLog.FlowFailed(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Duration.TotalSeconds, error.Message);
+    }
+
     public async Task RunAsync(FlowRecord record, SocketPipe local, PeerChannel channel, FlowContext context, CancellationToken cancellationToken)
     {
         ApplianceLog.FlowStarted(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Peer);

@@ -33,9 +33,7 @@ internal sealed class RemoteFlowHandler(ApplianceServices services)
         {
             var message = e is OperationCanceledException ? $"connecting to {request.Destination} timed out" : e.Message;
             channel.Reset(PeerResetCode.DestinationError, message);
-            var error = new IOException(message, e);
-            services.Flows.Complete(record, error);
-            ApplianceLog.FlowFailed(services.Logger, record.Id, record.Rule, record.Origin, record.Destination, record.Duration.TotalSeconds, message);
+            services.Runner.Fail(record, new IOException(message, e));
             return;
         }
 

@@ -118,8 +118,7 @@ internal sealed class RuleListener : IAsyncDisposable
         {
             var error = e is OperationCanceledException ? new IOException($"peer '{_peer}' is not reachable (link down for {_services.Options.Flow.OpenTimeout.TotalSeconds:0.#} s)") : e;
             await local.DisposeAsync().ConfigureAwait(false);
-            _services.Flows.Complete(record, error);
-            ApplianceLog.FlowFailed(_services.Logger, record.Id, record.Rule, record.Origin, destination, record.Duration.TotalSeconds, error.Message);
+            _services.Runner.Fail(record, error);
             return;
         }
 

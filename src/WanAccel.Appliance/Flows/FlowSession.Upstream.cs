@@ -87,8 +87,8 @@ internal sealed partial class FlowSession
                     FlowLog.Classified(_logger, streamClass, filled, passthrough);
                 }
 
-                if (passthrough && streamClass is StreamClass.Compressed or StreamClass.HighEntropy
-                    && passedSinceCheck >= PassthroughRecheckBytes && (filled >= StreamClassifier.SampleBytes || flush))
+                var contentPassthrough = passthrough && streamClass is StreamClass.Compressed or StreamClass.HighEntropy;
+                if (contentPassthrough && passedSinceCheck >= PassthroughRecheckBytes && (filled >= StreamClassifier.SampleBytes || flush))
                 {
                     // Only content can bring a stream back (TLS and SSH stay encrypted to the end).
                     passedSinceCheck = 0;
@@ -107,7 +107,7 @@ internal sealed partial class FlowSession
                 }
 
                 // Passthrough goes at most up to the next re-check, so the sample is taken where the re-check falls.
-                var budget = end || streamClass is not (StreamClass.Compressed or StreamClass.HighEntropy)
+                var budget = end || !contentPassthrough
                     ? filled
                     : (int)Math.Min(filled, Math.Max(StreamClassifier.SampleBytes, PassthroughRecheckBytes - passedSinceCheck));
                 var consumed = passthrough

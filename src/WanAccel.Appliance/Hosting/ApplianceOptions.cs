@@ -1,3 +1,4 @@
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 using WanAccel.Core.Storage;
@@ -31,6 +32,12 @@ public sealed record ApplianceOptions
     public FlowSettings Flow { get; init; } = new();
 
     public MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>Directories peers may read from / write to with <c>wanaccel cp</c> (none by default: the file service is off).</summary>
+    public IReadOnlyList<ExportOptions> Exports { get; init; } = [];
+
+    /// <summary>The local entry point of <c>wanaccel cp</c> (off by default).</summary>
+    public FileTransferOptions FileTransfer { get; init; } = new();
 
     /// <summary>How long shutdown waits for running flows to finish before it resets them (default 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);

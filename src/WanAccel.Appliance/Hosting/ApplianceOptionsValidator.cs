@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 
@@ -29,6 +30,11 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
 
         ValidateRules(options, errors);
         ValidateOutbound(options.Outbound, errors);
+        ValidateExports(options.Exports, errors);
+        if (!string.IsNullOrWhiteSpace(options.FileTransfer.Listen) && !IPEndPoint.TryParse(options.FileTransfer.Listen, out _))
+        {
+            errors.Add($"FileTransfer.Listen must be an IP address and port such as 127.0.0.1:7471 (is '{options.FileTransfer.Listen}').");
+        }
         if (!string.IsNullOrWhiteSpace(options.Metrics.Listen) && !IPEndPoint.TryParse(options.Metrics.Listen, out _))
         {
             errors.Add($"Metrics.Listen must be an IP address and port such as 127.0.0.1:9464 (is '{options.Metrics.Listen}').");
@@ -124,6 +130,44 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
             if (!IPNetwork.TryParse(cidr, out _))
             {
                 errors.Add($"Outbound.AllowedDestinations: '{cidr}' is not a network such as 10.0.0.0/8.");
+            }
+        }
+    }
+
+    private static void ValidateExports(IReadOnlyList<ExportOptions> exports, List<string> errors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < exports.Count; i++)
+        {
+            var export = exports[i];
+            var label = string.IsNullOrWhiteSpace(export?.Name) ? $"Exports[{i}]" : $"Export '{export.Name}'";
+            if (export is null)
+            {
+                errors.Add($"{label} is null.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(export.Name))
+            {
+                errors.Add($"{label}: Name is required.");
+            }
+            else if (export.Name is "." or ".." || export.Name.Contains('/', StringComparison.Ordinal) || export.Name.Contains('\\', StringComparison.Ordinal))
+            {
+                errors.Add($"{label}: Name must be one path component (no '/', not '.' or '..').");
+            }
+            else if (!names.Add(export.Name))
+            {
+                errors.Add($"{label}: Name is used by more than one export.");
+            }
+
+            if (string.IsNullOrWhiteSpace(export.Path) || !System.IO.Path.IsPathFullyQualified(export.Path))
+            {
+                errors.Add($"{label}: Path must be an absolute directory path (is '{export.Path}').");
+            }
+
+            if (export.Access is not (ExportAccess.Read or ExportAccess.Write or ExportAccess.ReadWrite))
+            {
+                errors.Add($"{label}: Access {(int)export.Access} is not defined (Read, Write or ReadWrite).");
             }
         }
     }

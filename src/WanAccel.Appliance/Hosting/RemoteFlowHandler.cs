@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Flows;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
@@ -8,14 +9,22 @@ namespace WanAccel.Appliance.Hosting;
 
 /// <summary>
 /// Serves flows a peer opens: checks the request, connects to its destination (marked so interception rules skip
-/// it, and only inside the allowed networks), then carries the flow.
+/// it, and only inside the allowed networks), then carries the flow. A file-service request (<see cref="FileServiceRequest"/>)
+/// gets an in-process <see cref="FileServer"/> over the exports as its local side instead of a socket.
 /// </summary>
 internal sealed class RemoteFlowHandler(ApplianceServices services)
 {
     private readonly IPNetwork[] _allowed = [.. services.Options.Outbound.AllowedDestinations.Select(c => IPNetwork.Parse(c))];
+    private readonly ExportResolver _exports = new(services.Options.Exports);
 
     public async Task HandleAsync(PeerChannel channel, ReadOnlyMemory<byte> metadata)
     {
+        if (FileServiceRequest.IsFileService(metadata.Span))
+        {
+            await ServeFilesAsync(channel, metadata).ConfigureAwait(false);
+            return;
+        }
+
         var request = FlowOpenRequest.TryParse(metadata.Span, out var parseError);
         if (request is null || services.Stopping.IsCancellationRequested)
         {
@@ -39,6 +48,34 @@ internal sealed class RemoteFlowHandler(ApplianceServices services)
 
         var context = new FlowContext(services.Store, services.Peers.KnowledgeOf(channel.PeerName), services.FlowOptions);
         await services.Runner.RunAsync(record, new SocketPipe(socket), channel, context, services.Aborting).ConfigureAwait(false);
+    }
+
+    private async Task ServeFilesAsync(PeerChannel channel, ReadOnlyMemory<byte> metadata)
+    {
+        var invalid = FileServiceRequest.Validate(metadata.Span);
+        if (invalid is not null || services.Stopping.IsCancellationRequested)
+        {
+            Refuse(channel, PeerResetCode.Refused, invalid ?? "the appliance is shutting down");
+            return;
+        }
+
+        // Without exports the server still runs: every request is answered with a clear ERROR record ("no export ...").
+        var record = services.Flows.Register("file-service", "file", channel.PeerName, "file service", FlowOrigin.Remote);
+        var server = new FileServer(_exports, sending => Figures(record, sending), services.Logger);
+        var context = new FlowContext(services.Store, services.Peers.KnowledgeOf(channel.PeerName), services.FlowOptions);
+        await services.Runner.RunAsync(record, new FileServiceEnd(server), channel, context, services.Aborting).ConfigureAwait(false);
+    }
+
+    /// <summary>The flow's engine figures for the file data: the encoder's when the server sends (pull), the decoder's when it receives (push).</summary>
+    private static EngineFigures Figures(FlowRecord record, bool sending)
+    {
+        var stats = record.Statistics;
+        var encoded = record.Encoded;
+        var decoded = record.Decoded;
+        var cache = sending
+            ? (encoded is null ? 0 : encoded.RefBytes + encoded.ManifestRefBytes)
+            : (decoded is null ? 0 : Math.Max(0, decoded.OutputBytes - decoded.LiteralBytes - decoded.ZeroBytes - decoded.PassthroughBytes));
+        return new EngineFigures(stats.WanBytesIn + stats.WanBytesOut, cache, encoded?.InputBytes ?? 0);
     }
 
     private void Refuse(PeerChannel channel, PeerResetCode code, string reason)

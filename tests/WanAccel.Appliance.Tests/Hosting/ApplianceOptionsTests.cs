@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
@@ -62,6 +63,13 @@ public sealed class ApplianceOptionsTests
             Outbound = new OutboundOptions { AllowedDestinations = ["10.0.0.0/33"], SocketMark = -1 },
             Flow = new FlowSettings { Codec = "brotli" },
             Metrics = new MetricsOptions { Listen = "everywhere" },
+            Exports =
+            [
+                new ExportOptions { Name = "images", Path = "relative/dir" },
+                new ExportOptions { Name = "images", Path = "/srv", Access = (ExportAccess)7 },
+                new ExportOptions { Name = "a/b", Path = "/srv" },
+            ],
+            FileTransfer = new FileTransferOptions { Listen = "loopback" },
         };
 
         var errors = ApplianceOptionsValidator.Collect(options);
@@ -71,6 +79,8 @@ public sealed class ApplianceOptionsTests
             "Store: Path", "pinned fingerprint 'nope'", "no Endpoint and PeerLink.Listen is empty",
             "Rule 'a': Listen must be", "Name is used by more than one rule", "Peer 'ghost'", "Destination must be host:port",
             "Destination must be empty in Transparent mode", "10.0.0.0/33", "SocketMark", "Flow.Codec", "Metrics.Listen",
+            "Export 'images': Path must be an absolute", "Name is used by more than one export", "Access 7 is not defined",
+            "Export 'a/b': Name must be one path component", "FileTransfer.Listen",
         ];
         foreach (var fragment in expected)
         {
@@ -92,6 +102,8 @@ public sealed class ApplianceOptionsTests
         AssertSameProperties(typeof(OutboundOptions), root.GetProperty("Outbound").GetProperty("properties"));
         AssertSameProperties(typeof(FlowSettings), root.GetProperty("Flow").GetProperty("properties"));
         AssertSameProperties(typeof(MetricsOptions), root.GetProperty("Metrics").GetProperty("properties"));
+        AssertSameProperties(typeof(ExportOptions), root.GetProperty("Exports").GetProperty("items").GetProperty("properties"));
+        AssertSameProperties(typeof(FileTransferOptions), root.GetProperty("FileTransfer").GetProperty("properties"));
     }
 
     private static ApplianceOptions Bind(IConfigurationBuilder builder) =>

@@ -18,6 +18,8 @@ public sealed class FileReceiver : IDisposable
     private readonly SafeFileHandle _file;
     private readonly SafeFileHandle? _basisFile;
     private readonly long _oldLength;
+    private bool _touched;
+    private bool _done;
 
     private FileReceiver(string target, string partial, SafeFileHandle file, SafeFileHandle? basisFile, long oldLength, BasisIndex basis, long basisBytesRead, bool resumed)
     {
@@ -94,6 +96,7 @@ public sealed class FileReceiver : IDisposable
             while (true)
             {
                 var type = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                _touched = true;
                 switch (type)
                 {
                     case RecordType.Data:
@@ -143,10 +146,15 @@ public sealed class FileReceiver : IDisposable
         }
     }
 
+    /// <summary>Closes the files; a partial file that never received anything is removed (nothing to resume from).</summary>
     public void Dispose()
     {
         _file.Dispose();
         _basisFile?.Dispose();
+        if (!_done && !_touched && !Resumed)
+        {
+            File.Delete(_partial);
+        }
     }
 
     private ReceivedFile Commit(EndRecord end, long position, byte[] sha)
@@ -161,6 +169,7 @@ public sealed class FileReceiver : IDisposable
         {
             _file.Dispose();
             File.Delete(_partial);
+            _done = true;
             throw new FileTransferException(TransferStatus.VerificationFailed,
                 $"{_target}: SHA-256 of the received file {Convert.ToHexStringLower(sha)} differs from the sender's {Convert.ToHexStringLower(end.Sha256)}; nothing was replaced");
         }
@@ -169,6 +178,7 @@ public sealed class FileReceiver : IDisposable
         _file.Dispose();
         _basisFile?.Dispose();
         File.Move(_partial, _target, overwrite: true);
+        _done = true;
         return new ReceivedFile(_target, position, sha, end.Figures, BasisBytesRead, Resumed);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Observability;
 using WanAccel.Core.Storage;
@@ -18,6 +19,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
     private readonly PeerDirectory _peers;
     private readonly MetricsServer? _metrics;
     private readonly List<RuleListener> _rules = [];
+    private FileTransferListener? _fileTransfer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
     private int _stopped;
@@ -62,6 +64,9 @@ public sealed class ApplianceInstance : IAsyncDisposable
 
     /// <summary>Bound address of each rule by name.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> RuleEndPoints => _rules.ToDictionary(r => r.Name, r => r.LocalEndPoint, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where local <c>wanaccel cp</c> clients connect (the real port when configured with port 0); null when disabled.</summary>
+    public IPEndPoint? FileTransferEndPoint => _fileTransfer?.LocalEndPoint;
 
     internal PeerDirectory Peers => _peers;
 
@@ -117,6 +122,11 @@ public sealed class ApplianceInstance : IAsyncDisposable
             await rule.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_fileTransfer is not null)
+        {
+            await _fileTransfer.DisposeAsync().ConfigureAwait(false);
+        }
+
         var running = Flows.Active.Count;
         if (running > 0)
         {
@@ -160,11 +170,18 @@ public sealed class ApplianceInstance : IAsyncDisposable
             _rules.Add(new RuleListener(rule, rule.Peer ?? peers[0].Name, _services));
         }
 
+        if (!string.IsNullOrWhiteSpace(Options.FileTransfer.Listen))
+        {
+            _fileTransfer = new FileTransferListener(Options.FileTransfer.Listen, _services);
+        }
+
         _peers.Start();
         foreach (var rule in _rules)
         {
             rule.Start();
         }
+
+        _fileTransfer?.Start();
 
         _metrics?.Start();
 

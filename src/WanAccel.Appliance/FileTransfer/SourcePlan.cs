@@ -34,7 +34,12 @@ public sealed class SourcePlan
 
     public static SourcePlan Build(string path, SendPolicy policy)
     {
-        var length = new FileInfo(path).Length;
+        long length;
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            length = RandomAccess.GetLength(handle); // of the file a symlink leads to, not of the link
+        }
+
         var sparse = SparseFileMap.Map(path, length)
             .Select(e => new SourceSegment(e.Offset, e.Length, e.Kind == ExtentKind.Allocated ? SegmentKind.Read : SegmentKind.Hole))
             .ToList();

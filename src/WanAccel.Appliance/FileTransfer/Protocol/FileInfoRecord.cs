@@ -10,10 +10,11 @@ public sealed record FileInfoRecord(bool IsDirectory, long Size, long ModifiedUn
 {
     public static FileInfoRecord Of(string fullPath, string relative = "")
     {
-        var info = new FileInfo(fullPath);
+        FileSystemInfo info = new FileInfo(fullPath);
+        info = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
         var isDirectory = (info.Attributes & FileAttributes.Directory) != 0;
         var mode = OperatingSystem.IsWindows() ? 0u : (uint)info.UnixFileMode;
-        return new FileInfoRecord(isDirectory, isDirectory ? 0 : info.Length, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds(), mode, relative);
+        return new FileInfoRecord(isDirectory, isDirectory || info is not FileInfo file ? 0 : file.Length, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds(), mode, relative);
     }
 
     public void Write(RecordWriter writer, RecordType type = RecordType.FileInfo)

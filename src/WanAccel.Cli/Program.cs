@@ -15,6 +15,7 @@ internal static class Program
             PairCommand.Create(),
             ServeCommand.Create(),
             DemoCommand.Create(),
+            CpCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

@@ -6,4 +6,6 @@ namespace WanAccel.Cli.Bench;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(EngineBenchResult))]
 [JsonSerializable(typeof(Wan.WanBenchResult))]
+[JsonSerializable(typeof(Copy.CopySummary))]
+[JsonSerializable(typeof(CpBenchResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

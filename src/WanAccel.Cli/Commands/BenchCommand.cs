@@ -10,5 +10,6 @@ internal static class BenchCommand
         BenchEngineCommand.Create(),
         BenchWanEmulatorCommand.Create(),
         BenchWanCommand.Create(),
+        BenchCpCommand.Create(),
     };
 }

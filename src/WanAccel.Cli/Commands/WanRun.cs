@@ -54,7 +54,7 @@ internal static class WanRun
         return 2;
     }
 
-    private sealed class SilentProgress : WanBench.IProgress
+    internal sealed class SilentProgress : WanBench.IProgress
     {
         public void Start(string phase, long totalBytes)
         {

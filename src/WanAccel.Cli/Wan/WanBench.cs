@@ -30,16 +30,7 @@ internal static class WanBench
         }
 
         await using var bed = await WanTestbed.StartAsync(input, link, codec, workDirectory, loggerFactory, cancellationToken).ConfigureAwait(false);
-        NativeRun native;
-        if (measureNative)
-        {
-            var copy = await CopyAsync("native", bed.Native, size, progress, cancellationToken).ConfigureAwait(false);
-            native = new NativeRun { Seconds = copy.Elapsed.TotalSeconds, Measured = true, Verified = copy.Sha256.AsSpan().SequenceEqual(expected) && copy.Bytes == size };
-        }
-        else
-        {
-            native = new NativeRun { Seconds = ComputedNativeSeconds(size, link), Measured = false };
-        }
+        var native = await NativeAsync(bed, size, expected, link, measureNative, progress, cancellationToken).ConfigureAwait(false);
 
         var cold = await AcceleratedAsync("cold", bed, size, expected, link, progress, cancellationToken).ConfigureAwait(false);
         var warm = await AcceleratedAsync("warm", bed, size, expected, link, progress, cancellationToken).ConfigureAwait(false);
@@ -55,6 +46,18 @@ internal static class WanBench
             Cold = cold,
             Warm = warm,
         };
+    }
+
+    /// <summary>The copy without WanAccel over the emulated link (measured and verified), or its computed time.</summary>
+    internal static async Task<NativeRun> NativeAsync(WanTestbed bed, long size, byte[] expected, WanEmulatorOptions link, bool measure, IProgress progress, CancellationToken cancellationToken)
+    {
+        if (!measure)
+        {
+            return new NativeRun { Seconds = ComputedNativeSeconds(size, link), Measured = false };
+        }
+
+        var copy = await CopyAsync("native", bed.Native, size, progress, cancellationToken).ConfigureAwait(false);
+        return new NativeRun { Seconds = copy.Elapsed.TotalSeconds, Measured = true, Verified = copy.Sha256.AsSpan().SequenceEqual(expected) && copy.Bytes == size };
     }
 
     /// <summary>Size ÷ rate (or ÷ window/RTT when a legacy window limits the copy more), plus one RTT for the handshake.</summary>

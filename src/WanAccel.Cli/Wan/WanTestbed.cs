@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Interception;
@@ -12,7 +13,8 @@ namespace WanAccel.Cli.Wan;
 /// <summary>
 /// Everything the demo and <c>bench wan</c> run on loopback, in this process: an origin file server, a core appliance
 /// next to it, the WAN emulator on the peer link, and an edge appliance whose rule reaches the origin through the pair.
-/// A second emulator with the same settings (plus the legacy window, if any) carries the native copy.
+/// A second emulator with the same settings (plus the legacy window, if any) carries the native copy. With an export
+/// directory (<c>bench cp</c>) the core exports it as <c>/bench</c> (read-write) and the edge opens its <c>wanaccel cp</c> port.
 /// </summary>
 internal sealed class WanTestbed : IAsyncDisposable
 {
@@ -41,7 +43,11 @@ internal sealed class WanTestbed : IAsyncDisposable
     /// <summary>Bytes that crossed the emulated peer link so far, both directions (TLS and framing included).</summary>
     public long WanBytes => _link!.Statistics is var s ? s.ClientToTarget.BytesOut + s.TargetToClient.BytesOut : 0;
 
-    public static async Task<WanTestbed> StartAsync(string file, WanEmulatorOptions link, string codec, string? workDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>The edge's <c>wanaccel cp</c> port (with an export directory), reaching the core's <c>/bench</c> export as peer <c>core</c>.</summary>
+    public IPEndPoint? FileTransfer => _edge!.FileTransferEndPoint;
+
+    public static async Task<WanTestbed> StartAsync(string file, WanEmulatorOptions link, string codec, string? workDirectory, ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken, string? exportDirectory = null)
     {
         var bed = new WanTestbed(workDirectory);
         try
@@ -51,13 +57,19 @@ internal sealed class WanTestbed : IAsyncDisposable
             {
                 Listen = "127.0.0.1:0",
                 Peers = [new PeerOptions { Name = "edge", PinnedFingerprints = [bed._edgeIdentity.Fingerprint] }],
-            }, rules: []), bed._coreIdentity, loggerFactory);
+            }, rules: []) with
+            {
+                Exports = exportDirectory is null ? [] : [new ExportOptions { Name = "bench", Path = exportDirectory, Access = ExportAccess.ReadWrite }],
+            }, bed._coreIdentity, loggerFactory);
             bed._link = await WanEmulator.StartAsync(link with { WindowBytes = 0, TargetEndPoint = bed._core.PeerLinkEndPoint }, cancellationToken).ConfigureAwait(false);
             bed._nativeLink = await WanEmulator.StartAsync(link with { TargetEndPoint = bed._origin.EndPoint }, cancellationToken).ConfigureAwait(false);
             bed._edge = ApplianceInstance.Start(bed.Options("edge", codec, new PeerLinkOptions
             {
                 Peers = [new PeerOptions { Name = "core", Endpoint = bed._link.LocalEndPoint.ToString(), PinnedFingerprints = [bed._coreIdentity.Fingerprint] }],
-            }, rules: [new InterceptionRuleOptions { Name = "origin", Listen = "127.0.0.1:0", Destination = bed._origin.EndPoint.ToString() }]), bed._edgeIdentity, loggerFactory);
+            }, rules: [new InterceptionRuleOptions { Name = "origin", Listen = "127.0.0.1:0", Destination = bed._origin.EndPoint.ToString() }]) with
+            {
+                FileTransfer = new FileTransferOptions { Listen = exportDirectory is null ? null : "127.0.0.1:0" },
+            }, bed._edgeIdentity, loggerFactory);
             await Task.WhenAll(bed._edge.WaitForPeersAsync(cancellationToken), bed._core.WaitForPeersAsync(cancellationToken)).ConfigureAwait(false);
             return bed;
         }

@@ -73,12 +73,12 @@ internal static class CpCommand
 
         await using var session = new CopySession(appliance, peers[0], options);
         CopySummary summary;
+        var failures = new List<CopyFailure>();
         try
         {
-            var client = await session.ClientAsync(cancellationToken).ConfigureAwait(false);
             var jobs = target.IsRemote
-                ? await CopyPlanner.PushJobsAsync([.. sources.Select(s => s.Path)], target.Path, recursive, client, cancellationToken).ConfigureAwait(false)
-                : await CopyPlanner.PullJobsAsync([.. sources.Select(s => s.Path)], target.Path, recursive, client, cancellationToken).ConfigureAwait(false);
+                ? await CopyPlanner.PushJobsAsync([.. sources.Select(s => s.Path)], target.Path, recursive, session, failures, cancellationToken).ConfigureAwait(false)
+                : await CopyPlanner.PullJobsAsync([.. sources.Select(s => s.Path)], target.Path, recursive, session, cancellationToken).ConfigureAwait(false);
             if (quiet || json)
             {
                 summary = await session.RunAsync(jobs, new SilentCopyProgress(), cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,7 @@ internal static class CpCommand
             }
 
             await session.CloseAsync(cancellationToken).ConfigureAwait(false);
+            summary = summary with { Errors = [.. failures, .. summary.Errors] };
         }
         catch (FileTransferException e)
         {

@@ -10,16 +10,19 @@ namespace WanAccel.Cli.Copy;
 /// </summary>
 internal static class CopyPlanner
 {
-    public static async Task<List<CopyJob>> PushJobsAsync(IReadOnlyList<string> sources, string target, bool recursive, FileTransferClient client, CancellationToken cancellationToken)
+    public static async Task<List<CopyJob>> PushJobsAsync(IReadOnlyList<string> sources, string target, bool recursive, CopySession session, List<CopyFailure> failures,
+        CancellationToken cancellationToken)
     {
         var jobs = new List<CopyJob>();
         FileInfoRecord? targetInfo = null;
         try
         {
+            var client = await session.ClientAsync(cancellationToken).ConfigureAwait(false);
             targetInfo = await client.StatAsync(target, cancellationToken).ConfigureAwait(false);
         }
-        catch (FileTransferException e) when (e.Status == TransferStatus.NotFound && !client.IsBroken)
+        catch (FileTransferException e) when (e.Status == TransferStatus.NotFound)
         {
+            // A new file (the session connects again: the far side closes after any ERROR).
         }
 
         var targetIsDirectory = targetInfo?.IsDirectory == true || target.EndsWith('/');
@@ -34,7 +37,8 @@ internal static class CopyPlanner
             {
                 if (!recursive)
                 {
-                    throw new FileTransferException(TransferStatus.WrongType, $"{source}: is a directory (use -r)");
+                    failures.Add(new CopyFailure(source, target, nameof(TransferStatus.WrongType), $"{source}: is a directory (use -r)"));
+                    continue;
                 }
 
                 var root = targetIsDirectory ? $"{target.TrimEnd('/')}/{Path.GetFileName(Path.TrimEndingDirectorySeparator(source))}" : target.TrimEnd('/');
@@ -50,15 +54,16 @@ internal static class CopyPlanner
             }
             else
             {
-                throw new FileTransferException(TransferStatus.NotFound, $"{source}: no such file or directory");
+                failures.Add(new CopyFailure(source, target, nameof(TransferStatus.NotFound), $"{source}: no such file or directory"));
             }
         }
 
         return jobs;
     }
 
-    public static async Task<List<CopyJob>> PullJobsAsync(IReadOnlyList<string> sources, string target, bool recursive, FileTransferClient client, CancellationToken cancellationToken)
+    public static async Task<List<CopyJob>> PullJobsAsync(IReadOnlyList<string> sources, string target, bool recursive, CopySession session, CancellationToken cancellationToken)
     {
+        var client = await session.ClientAsync(cancellationToken).ConfigureAwait(false);
         var jobs = new List<CopyJob>();
         var targetIsDirectory = Directory.Exists(target);
         if (sources.Count > 1 && !targetIsDirectory)

@@ -29,7 +29,7 @@ public sealed class WanBenchTests
         try
         {
             var input = Path.Combine(dir.FullName, "disk.img");
-            Bench.SampleImage.Generate(input, 24L << 20);
+            Cli.Bench.SampleImage.Generate(input, 24L << 20);
             LikeABootSector(input);
             var link = new WanEmulatorOptions { RateBitsPerSecond = 1_000_000_000, Rtt = TimeSpan.FromMilliseconds(4) };
             var progress = new CountingProgress();

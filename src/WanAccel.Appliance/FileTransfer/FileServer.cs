@@ -157,11 +157,13 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
             throw new FileTransferException(TransferStatus.IoError, $"'{request.Path}': {e.Message}", e);
         }
 
-        // The encoder reports references only for what it has encoded: wait (bounded) until it has taken everything written.
+        // The encoder reports references only for what it has encoded: wait until it has taken everything written. It
+        // lags by what the pipe and the channel window hold (~5 MiB, 4 s at 10 Mbit/s); the client is still receiving
+        // those bytes meanwhile, so the wait costs nothing. Bounded at 2 minutes; after that the figures are partial.
         var figures = engine(true);
-        for (var i = 0; i < 500 && figures.EncodedBytes < writer.BytesWritten; i++)
+        for (var i = 0; i < 6000 && figures.EncodedBytes < writer.BytesWritten; i++)
         {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             figures = engine(true);
         }
 
@@ -207,7 +209,8 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
         File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeMilliseconds(modifiedUnixMs).UtcDateTime);
         if (!OperatingSystem.IsWindows() && mode != 0)
         {
-            File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
+            // Permission bits only: a peer never creates set-user-id, set-group-id or sticky files here.
+            File.SetUnixFileMode(path, (UnixFileMode)(mode & 0x1FF));
         }
     }
 }

@@ -37,7 +37,7 @@ internal sealed class FileTransferListener : IAsyncDisposable
     {
         _socket.Listen(128);
         FileTransferLog.Listening(_services.Logger, LocalEndPoint);
-        _accepting = AcceptLoopAsync();
+        _accepting = AcceptLoop.RunAsync(_socket, HandleAsync, e => ApplianceLog.AcceptFailed(_services.Logger, "file-transfer", e), _stopping.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -46,29 +46,6 @@ internal sealed class FileTransferListener : IAsyncDisposable
         _socket.Dispose();
         await _accepting.ConfigureAwait(false);
         _stopping.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _socket.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100).ConfigureAwait(false);
-                continue;
-            }
-
-            _ = Task.Run(() => HandleAsync(client));
-        }
     }
 
     private async Task HandleAsync(Socket client)

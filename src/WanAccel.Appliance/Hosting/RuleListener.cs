@@ -45,7 +45,7 @@ internal sealed class RuleListener : IAsyncDisposable
     {
         _socket.Listen(512);
         ApplianceLog.RuleListening(_services.Logger, _rule.Name, _rule.Mode, LocalEndPoint, _peer, _rule.Destination ?? "original destination");
-        _accepting = AcceptLoopAsync();
+        _accepting = AcceptLoop.RunAsync(_socket, HandleAsync, e => ApplianceLog.AcceptFailed(_services.Logger, _rule.Name, e), _stopping.Token);
     }
 
     /// <summary>Stops accepting; running flows carry on (the appliance drains them).</summary>
@@ -55,31 +55,6 @@ internal sealed class RuleListener : IAsyncDisposable
         _socket.Dispose();
         await _accepting.ConfigureAwait(false);
         _stopping.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _socket.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // Out of descriptors and the like: log, breathe, keep serving.
-                ApplianceLog.AcceptFailed(_services.Logger, _rule.Name, e);
-                await Task.Delay(100).ConfigureAwait(false);
-                continue;
-            }
-
-            _ = Task.Run(() => HandleAsync(client));
-        }
     }
 
     private async Task HandleAsync(Socket client)

@@ -78,6 +78,39 @@ public sealed class CpCommandTests : IAsyncLifetime
         Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(Export, "renamed.bin"), _timeout.Token));
     }
 
+    [Fact]
+    public async Task Cp_CommandLine_JsonSummary_HasTheFiguresOfEachFile()
+    {
+        var source = Path.Combine(Local, "disk.img");
+        Cli.Bench.SampleImage.Generate(source, 4L << 20);
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int exit;
+        try
+        {
+            var root = new System.CommandLine.RootCommand { CpCommand.Create() };
+            exit = await root.Parse(["cp", "-p", "--json", "--policy", "skip-guest-free", "--appliance", _bed!.FileTransfer!.ToString(), source, "core:bench/"]).InvokeAsync(cancellationToken: _timeout.Token);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.Equal(0, exit);
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var file = Assert.Single(json.RootElement.GetProperty("files").EnumerateArray());
+        Assert.Equal(4L << 20, file.GetProperty("length").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source))), file.GetProperty("sha256").GetString());
+        Assert.True(file.GetProperty("wanBytes").GetInt64() > 0);
+        Assert.True(file.GetProperty("diskBytesRead").GetInt64() <= 4L << 20);
+        Assert.True(json.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Empty(json.RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal( // -p keeps times to the millisecond
+            new DateTimeOffset(File.GetLastWriteTimeUtc(source)).ToUnixTimeMilliseconds(),
+            new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(Export, "disk.img"))).ToUnixTimeMilliseconds());
+    }
+
     private static void AssertSameTree(string expected, string actual)
     {
         var files = Directory.EnumerateFiles(expected, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(expected, f)).Order().ToList();

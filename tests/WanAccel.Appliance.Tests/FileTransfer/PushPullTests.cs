@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using WanAccel.Appliance.FileTransfer;
+using WanAccel.Appliance.WanEmulation;
 
 namespace WanAccel.Appliance.Tests.FileTransfer;
 
@@ -26,6 +27,22 @@ public sealed class PushPullTests
         Assert.True(TestFiles.AllocatedBytes(target) <= Blocks / 2 * 64 * 1024 + (64 * 1024), $"allocated {TestFiles.AllocatedBytes(target)}");
         Assert.False(File.Exists(Path.Combine(bed.ReadWrite, ".disk.img.wanaccel-part")));
         Assert.True(report.WanBytes < new FileInfo(source).Length * 6 / 10, $"WAN {report.WanBytes}"); // half the file is zeros or holes
+    }
+
+    [Fact]
+    public async Task PushAndPull_OverAnEmulatedWan_ArriveIdentical()
+    {
+        var wan = new WanEmulatorOptions { RateBitsPerSecond = 200_000_000, Rtt = TimeSpan.FromMilliseconds(40) };
+        await using var bed = await FileTransferBed.StartAsync(wan);
+        var source = Path.Combine(bed.Local, "disk.img");
+        TestFiles.WriteDiskLike(source, Blocks, seed: 8);
+
+        await bed.PushAsync(source, "/rw/");
+        await bed.PullAsync("/rw/disk.img", Path.Combine(bed.Local, "back.img"));
+
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(Path.Combine(bed.ReadWrite, "disk.img")));
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(Path.Combine(bed.Local, "back.img")));
+        Assert.True(bed.Pair.Wan!.Statistics.ClientToTarget.BytesOut < new FileInfo(source).Length * 6 / 10);
     }
 
     [Fact]

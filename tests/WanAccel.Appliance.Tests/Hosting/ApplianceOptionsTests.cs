@@ -25,6 +25,18 @@ public sealed class ApplianceOptionsTests
     }
 
     [Fact]
+    public void SampleConfigs_BindExportsAndTheFileTransferPort()
+    {
+        var core = Bind(new ConfigurationBuilder().AddJsonFile(RepositoryFiles.Path("config", "core.json")));
+        var edge = Bind(new ConfigurationBuilder().AddJsonFile(RepositoryFiles.Path("config", "edge.json")));
+
+        Assert.Equal([("images", "/srv/images", ExportAccess.ReadWrite), ("isos", "/srv/isos", ExportAccess.Read)], core.Exports.Select(e => (e.Name, e.Path, e.Access)));
+        Assert.Null(core.FileTransfer.Listen);
+        Assert.Equal("127.0.0.1:7471", edge.FileTransfer.Listen);
+        Assert.Empty(edge.Exports);
+    }
+
+    [Fact]
     public void EnvironmentAndCommandLine_OverrideTheFile_InThatOrder()
     {
         Environment.SetEnvironmentVariable("WANACCEL__Store__CapacityBytes", "2147483648");

@@ -29,6 +29,9 @@ public sealed class BasisIndex
     /// <summary>Length of the basis file.</summary>
     public long Length { get; }
 
+    /// <summary>True when the basis is the partial file of an interrupted copy (the copy resumes), false for an existing target.</summary>
+    public bool IsPartial { get; private init; }
+
     /// <summary>Blocks described.</summary>
     public long BlockCount => _hashes.Length / ProtocolLimits.BlockHashLength;
 
@@ -96,7 +99,7 @@ public sealed class BasisIndex
             var type = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (type == RecordType.BasisEnd)
             {
-                var length = ReadLength(reader.Payload);
+                var (length, partial) = ReadEnd(reader.Payload);
                 reader.Release();
                 if (BlockCountOf(length) != next)
                 {
@@ -104,7 +107,7 @@ public sealed class BasisIndex
                 }
 
                 var kept = Math.Min(next, keep);
-                return new BasisIndex(length, kept == keep ? hashes : hashes[..(int)(kept * ProtocolLimits.BlockHashLength)]);
+                return new BasisIndex(length, kept == keep ? hashes : hashes[..(int)(kept * ProtocolLimits.BlockHashLength)]) { IsPartial = partial };
             }
 
             if (type != RecordType.Basis)
@@ -131,8 +134,14 @@ public sealed class BasisIndex
             await writer.FlushIfDueAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        writer.WriteLength(RecordType.BasisEnd, Length);
+        var end = writer.Begin(RecordType.BasisEnd, 9);
+        BinaryPrimitives.WriteInt64LittleEndian(end, Length);
+        end[8] = IsPartial ? (byte)1 : (byte)0;
+        writer.Commit(9);
     }
+
+    /// <summary>This index, marked as describing the partial file of an interrupted copy.</summary>
+    public BasisIndex AsPartial() => new(Length, _hashes) { IsPartial = true };
 
     /// <summary>True when block <paramref name="block"/> of the basis has <paramref name="hash"/> (the first 16 bytes of its SHA-256).</summary>
     public bool Matches(long block, ReadOnlySpan<byte> hash) =>
@@ -155,14 +164,19 @@ public sealed class BasisIndex
         return hash;
     }
 
-    private static long ReadLength(ReadOnlySequence<byte> payload)
+    private static (long Length, bool Partial) ReadEnd(ReadOnlySequence<byte> payload)
     {
-        Span<byte> bytes = stackalloc byte[8];
+        Span<byte> bytes = stackalloc byte[9];
+        if (payload.Length != 9)
+        {
+            throw new FileTransferException(TransferStatus.ProtocolError, "BASIS_END of a wrong length");
+        }
+
         payload.CopyTo(bytes);
         var length = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        return length is >= 0 and <= ProtocolLimits.MaxFileSize
-            ? length
-            : throw new FileTransferException(TransferStatus.ProtocolError, $"basis length {length} out of range");
+        return length is >= 0 and <= ProtocolLimits.MaxFileSize && bytes[8] <= 1
+            ? (length, bytes[8] == 1)
+            : throw new FileTransferException(TransferStatus.ProtocolError, $"BASIS_END with length {length}, kind {bytes[8]}");
     }
 
     private static long Take(ReadOnlySequence<byte> payload, long next, byte[] hashes, long keep)

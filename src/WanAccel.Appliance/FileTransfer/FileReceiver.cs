@@ -67,7 +67,7 @@ public sealed class FileReceiver : IDisposable
         {
             if (resume && File.Exists(partial))
             {
-                var basis = BasisIndex.Compute(partial, cancellationToken, out var read);
+                var basis = BasisIndex.Compute(partial, cancellationToken, out var read).AsPartial();
                 var file = File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
                 return new FileReceiver(target, partial, file, null, basis.Length, basis, read, resumed: true);
             }

@@ -73,7 +73,7 @@ public sealed class FileTransferClient : IAsyncDisposable
 
             var f = end.Figures;
             return new TransferReport(localPath, remotePath, end.Length, Convert.ToHexStringLower(end.Sha256), Stopwatch.GetElapsedTime(started).TotalSeconds,
-                f.DiskBytesRead, result.WanBytes, result.CacheBytes, f.BasisBytes, f.ZeroBytes, f.GuestFreeBytes, basis.Length > 0 && f.BasisBytes > 0, plan.Format);
+                f.DiskBytesRead, result.WanBytes, result.CacheBytes, f.BasisBytes, f.ZeroBytes, f.GuestFreeBytes, basis.IsPartial, plan.Format);
         });
 
     /// <summary>Fetches <paramref name="remotePath"/> into the file <paramref name="localTarget"/>; <paramref name="size"/> receives the length once known.</summary>

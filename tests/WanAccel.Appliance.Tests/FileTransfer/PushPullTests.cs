@@ -93,6 +93,7 @@ public sealed class PushPullTests
         var v2 = await bed.PushAsync(source, "/rw/disk.img");
 
         Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(Path.Combine(bed.ReadWrite, "disk.img")));
+        Assert.False(v2.Resumed); // the basis was the existing target, not a partial file
         Assert.True(v2.BasisBytes >= (Blocks / 4 - changed) * 64L * 1024, $"basis {v2.BasisBytes}");
         Assert.True(v2.WanBytes * 5 < v1.WanBytes, $"v1 {v1.WanBytes}, v2 {v2.WanBytes}");
     }

@@ -129,7 +129,8 @@ public sealed class RecordReader(PipeReader reader)
     {
         RecordType.Basis => ProtocolLimits.MaxPayload,
         RecordType.Data => ProtocolLimits.MaxDataLength,
-        RecordType.Hole or RecordType.Copy or RecordType.BasisEnd => 8,
+        RecordType.Hole or RecordType.Copy => 8,
+        RecordType.BasisEnd => 9,
         RecordType.ListEnd => 0,
         RecordType.Request or RecordType.FileInfo or RecordType.End or RecordType.Result or RecordType.Error or RecordType.Entry => ProtocolLimits.MaxControlPayload,
         _ => 0,

@@ -47,10 +47,12 @@ public sealed class FileReceiver : IDisposable
 
     /// <summary>
     /// Prepares to receive <paramref name="target"/>: with <paramref name="resume"/> a partial file of an earlier copy is
-    /// the basis (and written in place), else any partial is discarded and an existing target is the basis.
+    /// the basis (and written in place), else any partial is discarded and an existing target is the basis. Without
+    /// <paramref name="basis"/> nothing is (a write-only export must not tell a peer what its files hold, even as hashes).
     /// </summary>
-    public static FileReceiver Open(string target, bool resume, CancellationToken cancellationToken)
+    public static FileReceiver Open(string target, bool resume, CancellationToken cancellationToken, bool basis = true)
     {
+        resume &= basis;
         if (Directory.Exists(target))
         {
             throw new FileTransferException(TransferStatus.WrongType, $"{target} is a directory");
@@ -67,15 +69,16 @@ public sealed class FileReceiver : IDisposable
         {
             if (resume && File.Exists(partial))
             {
-                var basis = BasisIndex.Compute(partial, cancellationToken, out var read).AsPartial();
+                var index = BasisIndex.Compute(partial, cancellationToken, out var read).AsPartial();
                 var file = File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-                return new FileReceiver(target, partial, file, null, basis.Length, basis, read, resumed: true);
+                return new FileReceiver(target, partial, file, null, index.Length, index, read, resumed: true);
             }
 
             File.Delete(partial);
             long bytes = 0;
-            var existing = File.Exists(target) ? BasisIndex.Compute(target, cancellationToken, out bytes) : BasisIndex.Empty;
-            var basisFile = File.Exists(target) ? File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
+            var useTarget = basis && File.Exists(target);
+            var existing = useTarget ? BasisIndex.Compute(target, cancellationToken, out bytes) : BasisIndex.Empty;
+            var basisFile = useTarget ? File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
             var created = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
             return new FileReceiver(target, partial, created, basisFile, 0, existing, bytes, resumed: false);
         }

@@ -115,7 +115,8 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
         }
 
         ExportResolver.CheckContained(path, request.Path);
-        using var receiver = FileReceiver.Open(path.FullPath, (request.Flags & TransferFlags.Resume) != 0, cancellationToken);
+        var readable = (path.Export.Access & ExportAccess.Read) != 0;
+        using var receiver = FileReceiver.Open(path.FullPath, (request.Flags & TransferFlags.Resume) != 0, cancellationToken, basis: readable);
         await receiver.Basis.WriteAsync(writer, cancellationToken).ConfigureAwait(false);
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         var received = await receiver.ReceiveAsync(reader, null, cancellationToken).ConfigureAwait(false);

@@ -6,8 +6,8 @@ using WanAccel.Appliance.WanEmulation;
 namespace WanAccel.Appliance.Tests.FileTransfer;
 
 /// <summary>
-/// A real edge + core pair (<see cref="AppliancePair"/>) where the core exports <c>/rw</c> (read-write) and <c>/ro</c>
-/// (read-only) and the edge has its <c>wanaccel cp</c> port; <see cref="Local"/> is the client's own directory.
+/// A real edge + core pair (<see cref="AppliancePair"/>) where the core exports <c>/rw</c> (read-write), <c>/ro</c>
+/// (read-only) and <c>/wo</c> (write-only) and the edge has its <c>wanaccel cp</c> port; <see cref="Local"/> is the client's own directory.
 /// </summary>
 internal sealed class FileTransferBed : IAsyncDisposable
 {
@@ -17,6 +17,7 @@ internal sealed class FileTransferBed : IAsyncDisposable
     {
         Directory.CreateDirectory(ReadWrite);
         Directory.CreateDirectory(ReadOnly);
+        Directory.CreateDirectory(WriteOnly);
         Directory.CreateDirectory(Local);
         Pair = new AppliancePair(new IPEndPoint(IPAddress.Loopback, 9), tune: o => o.Name == "core"
             ? o with
@@ -25,6 +26,7 @@ internal sealed class FileTransferBed : IAsyncDisposable
                 [
                     new ExportOptions { Name = "rw", Path = ReadWrite, Access = ExportAccess.ReadWrite },
                     new ExportOptions { Name = "ro", Path = ReadOnly, Access = ExportAccess.Read },
+                    new ExportOptions { Name = "wo", Path = WriteOnly, Access = ExportAccess.Write },
                 ],
             }
             : o with { FileTransfer = new FileTransferOptions { Listen = "127.0.0.1:0" } }, wan: wan);
@@ -36,6 +38,8 @@ internal sealed class FileTransferBed : IAsyncDisposable
     public string ReadWrite => Path.Combine(_root, "export-rw");
 
     public string ReadOnly => Path.Combine(_root, "export-ro");
+
+    public string WriteOnly => Path.Combine(_root, "export-wo");
 
     /// <summary>The client's directory.</summary>
     public string Local => Path.Combine(_root, "local");

@@ -37,6 +37,24 @@ public sealed class PathSafetyTests
     }
 
     [Fact]
+    public async Task WriteOnlyExport_TakesPushesWithoutABasis_AndRefusesPulls()
+    {
+        await using var bed = await FileTransferBed.StartAsync();
+        var source = Path.Combine(bed.Local, "disk.img");
+        TestFiles.WriteDiskLike(source, 16, seed: 3);
+        await bed.PushAsync(source, "/wo/");
+
+        var again = await bed.PushAsync(source, "/wo/");
+
+        Assert.Equal(0, again.BasisBytes); // the existing file's hashes are not disclosed
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(Path.Combine(bed.WriteOnly, "disk.img")));
+        await using var client = await bed.ConnectAsync();
+        var error = await Assert.ThrowsAsync<FileTransferException>(() =>
+            client.PullAsync("/wo/disk.img", Path.Combine(bed.Local, "back.img"), new TransferOptions(), null, null, bed.Token));
+        Assert.Equal(TransferStatus.PermissionDenied, error.Status);
+    }
+
+    [Fact]
     public async Task Pull_ThroughSymlinkOutOfTheExport_IsRefused_ButAnInsideLinkWorks()
     {
         await using var bed = await FileTransferBed.StartAsync();

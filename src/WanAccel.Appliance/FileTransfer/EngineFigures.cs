@@ -5,4 +5,8 @@ namespace WanAccel.Appliance.FileTransfer;
 /// feedback), and <paramref name="CacheBytes"/> of file bytes carried as references to chunks the receiving appliance
 /// already held. <paramref name="EncodedBytes"/> is how much of the server's output the encoder has taken so far.
 /// </summary>
-internal readonly record struct EngineFigures(long WanBytes, long CacheBytes, long EncodedBytes);
+internal readonly record struct EngineFigures(long WanBytes, long CacheBytes, long EncodedBytes)
+{
+    /// <summary>What one request added (a connection carries many requests on one flow).</summary>
+    public EngineFigures Since(EngineFigures start) => new(WanBytes - start.WanBytes, CacheBytes - start.CacheBytes, EncodedBytes - start.EncodedBytes);
+}

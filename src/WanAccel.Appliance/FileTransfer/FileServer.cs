@@ -98,6 +98,7 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
 
     private async Task PutAsync(TransferRequest request, RecordReader reader, RecordWriter writer, CancellationToken cancellationToken)
     {
+        var before = engine(false);
         var path = exports.Resolve(request.Path, ExportAccess.Write);
         if (request.Path.EndsWith('/') || Directory.Exists(path.FullPath))
         {
@@ -125,7 +126,7 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
             Preserve(received.Path, request.ModifiedUnixMs, request.Mode);
         }
 
-        var figures = engine(false);
+        var figures = engine(false).Since(before);
         new ResultRecord(received.Length, received.Sha256, figures.WanBytes, figures.CacheBytes).Write(writer);
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         FileTransferLog.Received(logger, request.Path, received.Length, received.Sender.BasisBytes, figures.WanBytes, figures.CacheBytes);
@@ -133,6 +134,7 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
 
     private async Task GetAsync(TransferRequest request, RecordReader reader, RecordWriter writer, CancellationToken cancellationToken)
     {
+        var before = engine(true);
         var path = exports.Resolve(request.Path, ExportAccess.Read);
         if (Directory.Exists(path.FullPath))
         {
@@ -168,6 +170,7 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
             figures = engine(true);
         }
 
+        figures = figures.Since(before);
         new ResultRecord(end.Length, end.Sha256, figures.WanBytes, figures.CacheBytes).Write(writer);
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         FileTransferLog.Sent(logger, request.Path, end.Length, end.Figures.DiskBytesRead, figures.WanBytes, figures.CacheBytes);

@@ -54,6 +54,7 @@ internal sealed class CopySession(EndPoint appliance, string peer, TransferOptio
                     report = await client.PullAsync(job.Source, job.Target, jobOptions, progress.Size, progress.Advance, cancellationToken).ConfigureAwait(false);
                 }
 
+                report = job.Push ? report with { Target = $"{peer}:{report.Target}" } : report with { Source = $"{peer}:{report.Source}" };
                 done.Add(report);
                 progress.Done(job, report, null);
             }

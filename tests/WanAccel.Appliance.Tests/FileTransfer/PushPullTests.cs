@@ -82,6 +82,25 @@ public sealed class PushPullTests
     }
 
     [Fact]
+    public async Task Push_TwoFilesOnOneConnection_EachReportsItsOwnWanBytes()
+    {
+        await using var bed = await FileTransferBed.StartAsync();
+        var big = Path.Combine(bed.Local, "big.img");
+        TestFiles.WriteDiskLike(big, Blocks, seed: 9);
+        var small = Path.Combine(bed.Local, "small.txt");
+        File.WriteAllText(small, "small");
+
+        await using var client = await bed.ConnectAsync();
+        var first = await client.PushAsync(big, "/rw/", new TransferOptions(), null, bed.Token);
+        var second = await client.PushAsync(small, "/rw/", new TransferOptions(), null, bed.Token);
+        await client.CloseAsync(bed.Token);
+
+        Assert.True(first.WanBytes > 1 << 20, $"first {first.WanBytes}");
+        Assert.True(second.WanBytes < 16 * 1024, $"second {second.WanBytes}");
+        Assert.Equal("small", File.ReadAllText(Path.Combine(bed.ReadWrite, "small.txt")));
+    }
+
+    [Fact]
     public async Task Push_ChangedVersionOverTheOld_CopiesUnchangedBlocksFromTheBasis()
     {
         await using var bed = await FileTransferBed.StartAsync();

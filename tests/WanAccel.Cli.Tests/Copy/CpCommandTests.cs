@@ -48,7 +48,8 @@ public sealed class CpCommandTests : IAsyncLifetime
             File.SetLastWriteTimeUtc(Path.Combine(tree, name), new DateTime(2021, 5, 6, 7, 8, 9, DateTimeKind.Utc));
         }
 
-        var push = await CpCommand.RunAsync([tree, "core:/bench/"], _bed!.FileTransfer!, new TransferOptions { Preserve = true }, recursive: true, quiet: true, json: false, _timeout.Token);
+        // With live progress (Spectre) and the report lines, as on a terminal.
+        var push = await CpCommand.RunAsync([tree, "core:/bench/"], _bed!.FileTransfer!, new TransferOptions { Preserve = true }, recursive: true, quiet: false, json: false, _timeout.Token);
         Assert.Equal(0, push);
         AssertSameTree(tree, Path.Combine(Export, "tree"));
 

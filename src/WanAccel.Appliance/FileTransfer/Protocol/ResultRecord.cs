@@ -5,8 +5,8 @@ namespace WanAccel.Appliance.FileTransfer.Protocol;
 /// <summary>
 /// RESULT, the server's last record of a request: <c>length i64 · sha256[32] · wanBytes i64 · cacheBytes i64</c>.
 /// For PUT the SHA-256 is the one the server computed over the file it renamed into place; for GET it repeats the
-/// sender's. <c>wanBytes</c> is what the server's flow sent and received on the peer channel so far (frames and
-/// feedback), <c>cacheBytes</c> what the engine carried as references to chunks already on the receiving side.
+/// sender's. <c>wanBytes</c> is what the server's flow sent and received on the peer channel for this request (frames
+/// and feedback), <c>cacheBytes</c> what the engine carried as references to chunks already on the receiving side.
 /// </summary>
 public sealed record ResultRecord(long Length, byte[] Sha256, long WanBytes, long CacheBytes)
 {

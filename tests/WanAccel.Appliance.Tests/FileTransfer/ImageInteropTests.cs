@@ -20,6 +20,25 @@ public sealed class ImageInteropTests
     [ToolFact("qemu-img", "mkfs.ext4", "debugfs", "e2fsck")]
     public Task Vhdx_PushAndPull_BothPolicies() => RoundTripAsync("vhdx");
 
+    [ToolFact("qemu-img", "mkntfs", "ntfscp", "ntfsfix", "ntfscat")]
+    public async Task NtfsInVhdx_PushSkipGuestFree_ChecksCleanAndKeepsEveryFile()
+    {
+        await using var bed = await FileTransferBed.StartAsync();
+        var work = Path.Combine(bed.Local, "work");
+        Directory.CreateDirectory(work);
+        var image = Path.Combine(bed.Local, "win.vhdx");
+        var files = NtfsImages.Make(work, "vhdx", image);
+
+        var skip = await bed.PushAsync(image, "/rw/", new TransferOptions { Policy = SendPolicy.SkipGuestFree });
+        var exact = await bed.PushAsync(image, "/rw/exact.vhdx");
+
+        Assert.True(skip.GuestFreeBytes >= NtfsImages.StaleBytes, $"guest-free skipped {skip.GuestFreeBytes}");
+        Assert.True(skip.DiskBytesRead + NtfsImages.StaleBytes <= exact.DiskBytesRead, $"read {skip.DiskBytesRead} vs {exact.DiskBytesRead}");
+        Assert.Equal(TestFiles.Sha256(image), TestFiles.Sha256(Path.Combine(bed.ReadWrite, "exact.vhdx")));
+        NtfsImages.AssertGuestIntact(Path.Combine(bed.ReadWrite, "win.vhdx"), files, work);
+        Tool.Run("qemu-img", ["check", Path.Combine(bed.ReadWrite, "win.vhdx")]);
+    }
+
     private static async Task RoundTripAsync(string format)
     {
         await using var bed = await FileTransferBed.StartAsync();

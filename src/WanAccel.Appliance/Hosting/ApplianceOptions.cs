@@ -1,3 +1,4 @@
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 using WanAccel.Core.Storage;
@@ -31,6 +32,9 @@ public sealed record ApplianceOptions
     public FlowSettings Flow { get; init; } = new();
 
     public MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>HTTP reverse proxy (YARP) whose origin connections are flows through the link; off unless Listen is set.</summary>
+    public HttpProxyOptions Http { get; init; } = new();
 
     /// <summary>How long shutdown waits for running flows to finish before it resets them (default 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);

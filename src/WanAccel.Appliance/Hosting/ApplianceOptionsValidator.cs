@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 
@@ -28,6 +29,7 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
         }
 
         ValidateRules(options, errors);
+        errors.AddRange(HttpProxyOptionsValidator.Validate(options.Http, [.. options.PeerLink.Peers.Where(p => p is not null).Select(p => p.Name)]));
         ValidateOutbound(options.Outbound, errors);
         if (!string.IsNullOrWhiteSpace(options.Metrics.Listen) && !IPEndPoint.TryParse(options.Metrics.Listen, out _))
         {

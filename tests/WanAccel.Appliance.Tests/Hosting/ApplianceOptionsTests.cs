@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using WanAccel.Appliance.Hosting;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 using WanAccel.Core.Storage;
@@ -62,6 +63,12 @@ public sealed class ApplianceOptionsTests
             Outbound = new OutboundOptions { AllowedDestinations = ["10.0.0.0/33"], SocketMark = -1 },
             Flow = new FlowSettings { Codec = "brotli" },
             Metrics = new MetricsOptions { Listen = "everywhere" },
+            Http = new HttpProxyOptions
+            {
+                Listen = "127.0.0.1:8080",
+                Routes = [new HttpRouteOptions { Name = "r", Path = "files", Cluster = "ghost" }],
+                Clusters = [new HttpClusterOptions { Name = "c", Destinations = ["ftp://x/"], LoadBalancing = "Best", HealthCheck = new() { Interval = TimeSpan.Zero } }],
+            },
         };
 
         var errors = ApplianceOptionsValidator.Collect(options);
@@ -71,6 +78,7 @@ public sealed class ApplianceOptionsTests
             "Store: Path", "pinned fingerprint 'nope'", "no Endpoint and PeerLink.Listen is empty",
             "Rule 'a': Listen must be", "Name is used by more than one rule", "Peer 'ghost'", "Destination must be host:port",
             "Destination must be empty in Transparent mode", "10.0.0.0/33", "SocketMark", "Flow.Codec", "Metrics.Listen",
+            "Http.Routes[0]: Path must be", "Cluster 'ghost'", "'ftp://x/' must be an absolute http://", "LoadBalancing 'Best'", "HealthCheck needs",
         ];
         foreach (var fragment in expected)
         {
@@ -92,6 +100,12 @@ public sealed class ApplianceOptionsTests
         AssertSameProperties(typeof(OutboundOptions), root.GetProperty("Outbound").GetProperty("properties"));
         AssertSameProperties(typeof(FlowSettings), root.GetProperty("Flow").GetProperty("properties"));
         AssertSameProperties(typeof(MetricsOptions), root.GetProperty("Metrics").GetProperty("properties"));
+        var http = root.GetProperty("Http").GetProperty("properties");
+        AssertSameProperties(typeof(HttpProxyOptions), http);
+        AssertSameProperties(typeof(HttpRouteOptions), http.GetProperty("Routes").GetProperty("items").GetProperty("properties"));
+        var cluster = http.GetProperty("Clusters").GetProperty("items").GetProperty("properties");
+        AssertSameProperties(typeof(HttpClusterOptions), cluster);
+        AssertSameProperties(typeof(HttpHealthCheckOptions), cluster.GetProperty("HealthCheck").GetProperty("properties"));
     }
 
     private static ApplianceOptions Bind(IConfigurationBuilder builder) =>

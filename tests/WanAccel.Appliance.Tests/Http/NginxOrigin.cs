@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using WanAccel.Appliance.Tests.EndToEnd;
+
+namespace WanAccel.Appliance.Tests.Http;
+
+/// <summary>
+/// A real nginx in the foreground on a free loopback port serving <see cref="Root"/> with WebDAV PUT (configuration as
+/// in shared/PEERS.md), all its state under a temporary directory. Dispose kills and waits for it.
+/// </summary>
+internal sealed class NginxOrigin : IAsyncDisposable
+{
+    private const int BindAttempts = 5;
+
+    private readonly ExternalProcess _process;
+
+    private NginxOrigin(ExternalProcess process, string root, IPEndPoint endPoint)
+    {
+        _process = process;
+        Root = root;
+        EndPoint = endPoint;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>The document root: <c>http://host:port/x</c> is <c>Root/x</c>.</summary>
+    public string Root { get; }
+
+    public string Url => $"http://{EndPoint}/";
+
+    public static async Task<NginxOrigin> StartAsync(string directory, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(directory, "root");
+        Directory.CreateDirectory(root);
+        Directory.CreateDirectory(Path.Combine(directory, "temp"));
+        for (var attempt = 1; ; attempt++)
+        {
+            var endPoint = LoopbackPort.Free();
+            var config = Path.Combine(directory, "nginx.conf");
+            await File.WriteAllTextAsync(config, $$"""
+                daemon off;
+                user root;
+                pid {{directory}}/nginx.pid;
+                error_log /dev/stderr notice;
+                events {}
+                http {
+                    access_log {{directory}}/access.log;
+                    client_body_temp_path {{directory}}/temp/body;
+                    proxy_temp_path {{directory}}/temp/proxy;
+                    fastcgi_temp_path {{directory}}/temp/fastcgi;
+                    uwsgi_temp_path {{directory}}/temp/uwsgi;
+                    scgi_temp_path {{directory}}/temp/scgi;
+                    server {
+                        listen {{endPoint}};
+                        root {{root}};
+                        client_max_body_size 0;
+                        location / {
+                            dav_methods PUT DELETE MKCOL COPY MOVE;
+                            create_full_put_path on;
+                            dav_access user:rw group:rw all:r;
+                            autoindex on;
+                        }
+                    }
+                }
+
+                """, cancellationToken);
+            var process = ExternalProcess.Start("nginx", ["-c", config, "-e", "/dev/stderr"]);
+            try
+            {
+                await WaitListeningAsync(process, endPoint, cancellationToken);
+                return new NginxOrigin(process, root, endPoint);
+            }
+            catch (InvalidOperationException) when (attempt < BindAttempts)
+            {
+                await process.DisposeAsync(); // lost the port to someone else: try another
+            }
+            catch
+            {
+                await process.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private static async Task WaitListeningAsync(ExternalProcess process, IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"nginx exited before listening on {endPoint}: {process.ErrorText}");
+            }
+
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(endPoint, cancellationToken);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Hosting;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
@@ -10,9 +11,11 @@ using WanAccel.Core.Storage;
 namespace WanAccel.Cli.Wan;
 
 /// <summary>
-/// Everything the demo and <c>bench wan</c> run on loopback, in this process: an origin file server, a core appliance
-/// next to it, the WAN emulator on the peer link, and an edge appliance whose rule reaches the origin through the pair.
+/// Everything the demo and <c>bench wan</c> run on loopback, in this process: an origin server, a core appliance
+/// next to it, the WAN emulator on the peer link, and an edge appliance that reaches the origin through the pair.
 /// A second emulator with the same settings (plus the legacy window, if any) carries the native copy.
+/// With <see cref="WanProtocol.Tcp"/> the origin is a plain TCP file server behind an edge forward rule; with
+/// <see cref="WanProtocol.Http"/> it is a real nginx behind the edge's HTTP proxy, and the client is curl.
 /// </summary>
 internal sealed class WanTestbed : IAsyncDisposable
 {
@@ -24,6 +27,8 @@ internal sealed class WanTestbed : IAsyncDisposable
     private WanEmulator? _link;
     private WanEmulator? _nativeLink;
     private FileOrigin? _origin;
+    private NginxServer? _nginx;
+    private WanProtocol _protocol;
 
     private WanTestbed(string? workDirectory)
     {
@@ -32,32 +37,52 @@ internal sealed class WanTestbed : IAsyncDisposable
             : Directory.CreateDirectory(Path.Combine(workDirectory, $"wanaccel-testbed-{Environment.ProcessId}")).FullName;
     }
 
-    /// <summary>Where a client connects to copy the file through the pair.</summary>
-    public IPEndPoint Accelerated => _edge!.RuleEndPoints["origin"];
-
-    /// <summary>Where a client connects to copy the file over the emulated link without WanAccel.</summary>
-    public IPEndPoint Native => _nativeLink!.LocalEndPoint;
-
     /// <summary>Bytes that crossed the emulated peer link so far, both directions (TLS and framing included).</summary>
     public long WanBytes => _link!.Statistics is var s ? s.ClientToTarget.BytesOut + s.TargetToClient.BytesOut : 0;
 
-    public static async Task<WanTestbed> StartAsync(string file, WanEmulatorOptions link, string codec, string? workDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<WanTestbed> StartAsync(
+        string file, WanProtocol protocol, WanEmulatorOptions link, string codec, string? workDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var bed = new WanTestbed(workDirectory);
+        var bed = new WanTestbed(workDirectory) { _protocol = protocol };
         try
         {
-            bed._origin = new FileOrigin(file);
+            IPEndPoint origin;
+            if (protocol == WanProtocol.Http)
+            {
+                bed._nginx = await NginxServer.StartAsync(file, Directory.CreateDirectory(Path.Combine(bed._root, "nginx")).FullName, cancellationToken).ConfigureAwait(false);
+                origin = bed._nginx.EndPoint;
+            }
+            else
+            {
+                bed._origin = new FileOrigin(file);
+                origin = bed._origin.EndPoint;
+            }
+
             bed._core = ApplianceInstance.Start(bed.Options("core", codec, new PeerLinkOptions
             {
                 Listen = "127.0.0.1:0",
                 Peers = [new PeerOptions { Name = "edge", PinnedFingerprints = [bed._edgeIdentity.Fingerprint] }],
             }, rules: []), bed._coreIdentity, loggerFactory);
             bed._link = await WanEmulator.StartAsync(link with { WindowBytes = 0, TargetEndPoint = bed._core.PeerLinkEndPoint }, cancellationToken).ConfigureAwait(false);
-            bed._nativeLink = await WanEmulator.StartAsync(link with { TargetEndPoint = bed._origin.EndPoint }, cancellationToken).ConfigureAwait(false);
-            bed._edge = ApplianceInstance.Start(bed.Options("edge", codec, new PeerLinkOptions
+            bed._nativeLink = await WanEmulator.StartAsync(link with { TargetEndPoint = origin }, cancellationToken).ConfigureAwait(false);
+            var edge = bed.Options("edge", codec, new PeerLinkOptions
             {
                 Peers = [new PeerOptions { Name = "core", Endpoint = bed._link.LocalEndPoint.ToString(), PinnedFingerprints = [bed._coreIdentity.Fingerprint] }],
-            }, rules: [new InterceptionRuleOptions { Name = "origin", Listen = "127.0.0.1:0", Destination = bed._origin.EndPoint.ToString() }]), bed._edgeIdentity, loggerFactory);
+            }, rules: protocol == WanProtocol.Http ? [] : [new InterceptionRuleOptions { Name = "origin", Listen = "127.0.0.1:0", Destination = origin.ToString() }]);
+            if (protocol == WanProtocol.Http)
+            {
+                edge = edge with
+                {
+                    Http = new HttpProxyOptions
+                    {
+                        Listen = "127.0.0.1:0",
+                        Routes = [new HttpRouteOptions { Name = "origin", Cluster = "origin" }],
+                        Clusters = [new HttpClusterOptions { Name = "origin", Destinations = [$"http://{origin}/"] }],
+                    },
+                };
+            }
+
+            bed._edge = ApplianceInstance.Start(edge, bed._edgeIdentity, loggerFactory);
             await Task.WhenAll(bed._edge.WaitForPeersAsync(cancellationToken), bed._core.WaitForPeersAsync(cancellationToken)).ConfigureAwait(false);
             return bed;
         }
@@ -66,6 +91,18 @@ internal sealed class WanTestbed : IAsyncDisposable
             await bed.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Copies the file to this process with the protocol's client, through the pair or (not <paramref name="accelerated"/>) over the emulated link alone.</summary>
+    public Task<(TimeSpan Elapsed, long Bytes, byte[] Sha256)> DownloadAsync(bool accelerated, Action<long> progress, CancellationToken cancellationToken)
+    {
+        if (_protocol == WanProtocol.Http)
+        {
+            var server = accelerated ? _edge!.HttpEndPoint! : _nativeLink!.LocalEndPoint;
+            return CurlDownload.RunAsync(new Uri($"http://{server}/{Uri.EscapeDataString(_nginx!.FileName)}"), progress, cancellationToken);
+        }
+
+        return FileDownload.RunAsync(accelerated ? _edge!.RuleEndPoints["origin"] : _nativeLink!.LocalEndPoint, progress, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -91,6 +128,11 @@ internal sealed class WanTestbed : IAsyncDisposable
         if (_origin is not null)
         {
             await _origin.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_nginx is not null)
+        {
+            await _nginx.DisposeAsync().ConfigureAwait(false);
         }
 
         _coreIdentity.Dispose();

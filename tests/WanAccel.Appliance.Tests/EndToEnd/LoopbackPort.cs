@@ -13,4 +13,29 @@ internal static class LoopbackPort
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return (IPEndPoint)probe.LocalEndPoint!;
     }
+
+    /// <summary>Waits (at most 20 s) until <paramref name="endPoint"/> accepts connections; fails when <paramref name="server"/> exits first.</summary>
+    public static async Task WaitListeningAsync(ExternalProcess server, IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited before listening on {endPoint}: {server.ErrorText}");
+            }
+
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(endPoint, bound.Token);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20, bound.Token);
+            }
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using WanAccel.Appliance.Tests.EndToEnd;
 
 namespace WanAccel.Appliance.Tests.Http;
@@ -67,7 +66,7 @@ internal sealed class NginxOrigin : IAsyncDisposable
             var process = ExternalProcess.Start("nginx", ["-c", config, "-e", "/dev/stderr"]);
             try
             {
-                await WaitListeningAsync(process, endPoint, cancellationToken);
+                await LoopbackPort.WaitListeningAsync(process, endPoint, cancellationToken);
                 return new NginxOrigin(process, root, endPoint);
             }
             catch (InvalidOperationException) when (attempt < BindAttempts)
@@ -83,26 +82,4 @@ internal sealed class NginxOrigin : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    private static async Task WaitListeningAsync(ExternalProcess process, IPEndPoint endPoint, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited before listening on {endPoint}: {process.ErrorText}");
-            }
-
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await probe.ConnectAsync(endPoint, cancellationToken);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-        }
-    }
 }

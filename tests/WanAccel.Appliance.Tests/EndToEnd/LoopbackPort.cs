@@ -14,8 +14,36 @@ internal static class LoopbackPort
         return (IPEndPoint)probe.LocalEndPoint!;
     }
 
+    /// <summary>
+    /// Starts a server that listens on a port it is given: <paramref name="start"/> writes its configuration for a free
+    /// port and starts it; when it exits before listening (it lost the port to someone else), another port is tried,
+    /// up to five times. Returns the running server and its address.
+    /// </summary>
+    public static async Task<(ExternalProcess Process, IPEndPoint EndPoint)> StartServerAsync(Func<IPEndPoint, Task<ExternalProcess>> start, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var endPoint = Free();
+            var process = await start(endPoint);
+            try
+            {
+                await WaitListeningAsync(process, endPoint, cancellationToken);
+                return (process, endPoint);
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+                await process.DisposeAsync();
+            }
+            catch
+            {
+                await process.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
     /// <summary>Waits (at most 20 s) until <paramref name="endPoint"/> accepts connections; fails when <paramref name="server"/> exits first.</summary>
-    public static async Task WaitListeningAsync(ExternalProcess server, IPEndPoint endPoint, CancellationToken cancellationToken)
+    private static async Task WaitListeningAsync(ExternalProcess server, IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(TimeSpan.FromSeconds(20));

@@ -9,8 +9,6 @@ namespace WanAccel.Appliance.Tests.Http;
 /// </summary>
 internal sealed class NginxOrigin : IAsyncDisposable
 {
-    private const int BindAttempts = 5;
-
     private readonly ExternalProcess _process;
 
     private NginxOrigin(ExternalProcess process, string root, IPEndPoint endPoint)
@@ -32,9 +30,8 @@ internal sealed class NginxOrigin : IAsyncDisposable
         var root = Path.Combine(directory, "root");
         Directory.CreateDirectory(root);
         Directory.CreateDirectory(Path.Combine(directory, "temp"));
-        for (var attempt = 1; ; attempt++)
+        var (process, endPoint) = await LoopbackPort.StartServerAsync(async endPoint =>
         {
-            var endPoint = LoopbackPort.Free();
             var config = Path.Combine(directory, "nginx.conf");
             await File.WriteAllTextAsync(config, $$"""
                 daemon off;
@@ -63,22 +60,9 @@ internal sealed class NginxOrigin : IAsyncDisposable
                 }
 
                 """, cancellationToken);
-            var process = ExternalProcess.Start("nginx", ["-c", config, "-e", "/dev/stderr"]);
-            try
-            {
-                await LoopbackPort.WaitListeningAsync(process, endPoint, cancellationToken);
-                return new NginxOrigin(process, root, endPoint);
-            }
-            catch (InvalidOperationException) when (attempt < BindAttempts)
-            {
-                await process.DisposeAsync(); // lost the port to someone else: try another
-            }
-            catch
-            {
-                await process.DisposeAsync();
-                throw;
-            }
-        }
+            return ExternalProcess.Start("nginx", ["-c", config, "-e", "/dev/stderr"]);
+        }, cancellationToken);
+        return new NginxOrigin(process, root, endPoint);
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -11,8 +11,6 @@ namespace WanAccel.Appliance.Tests.Smb;
 /// </summary>
 internal sealed class SambaServer : IAsyncDisposable
 {
-    private const int BindAttempts = 5;
-
     /// <summary>The account smbclient uses: root, with a password in the server's own passdb.</summary>
     public const string User = "root%Secr3t!";
 
@@ -51,9 +49,8 @@ internal sealed class SambaServer : IAsyncDisposable
             client min protocol = SMB2_02
 
             """, cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        var (process, endPoint) = await LoopbackPort.StartServerAsync(async endPoint =>
         {
-            var endPoint = LoopbackPort.Free();
             var config = Path.Combine(directory, "smb.conf");
             await File.WriteAllTextAsync(config, $"""
                 [global]
@@ -94,24 +91,20 @@ internal sealed class SambaServer : IAsyncDisposable
                 """, cancellationToken);
             // In a session of its own (smbd signals its whole process group when it exits, which would include this test
             // host), and with /dev/null as input: in the foreground it exits at the end of a piped standard input.
-            var process = ExternalProcess.Start("setsid", ["-w", "sh", "-c", "exec \"$@\" < /dev/null", "smbd",
+            return ExternalProcess.Start("setsid", ["-w", "sh", "-c", "exec \"$@\" < /dev/null", "smbd",
                 "smbd", "--foreground", "--no-process-group", "--debug-stdout", "-s", config, "-d", "1"]);
-            try
-            {
-                await LoopbackPort.WaitListeningAsync(process, endPoint, cancellationToken);
-                await AddUserAsync(config, cancellationToken);
-                return new SambaServer(process, directory, endPoint);
-            }
-            catch (InvalidOperationException) when (attempt < BindAttempts)
-            {
-                await process.DisposeAsync(); // lost the port to someone else: try another
-            }
-            catch
-            {
-                await process.DisposeAsync();
-                throw;
-            }
+        }, cancellationToken);
+        try
+        {
+            await AddUserAsync(Path.Combine(directory, "smb.conf"), cancellationToken);
         }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+
+        return new SambaServer(process, directory, endPoint);
     }
 
     /// <summary>Runs one smbclient command line against <paramref name="at"/> (the server itself, or the edge's rule).</summary>

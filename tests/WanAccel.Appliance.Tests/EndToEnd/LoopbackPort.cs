@@ -43,7 +43,7 @@ internal static class LoopbackPort
     }
 
     /// <summary>Waits (at most 20 s) until <paramref name="endPoint"/> accepts connections; fails when <paramref name="server"/> exits first.</summary>
-    private static async Task WaitListeningAsync(ExternalProcess server, IPEndPoint endPoint, CancellationToken cancellationToken)
+    public static async Task WaitListeningAsync(ExternalProcess server, IPEndPoint endPoint, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(TimeSpan.FromSeconds(20));

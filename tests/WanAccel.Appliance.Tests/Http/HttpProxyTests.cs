@@ -26,12 +26,12 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
         // Upload (cold: the core has never seen these bytes).
         Assert.Equal(201, await Curl.RunAsync(null, pair.Token, "-T", work["vm.img"], proxy + "vm.img"));
         AssertSameFile(image, Path.Combine(nginx.Root, "images", "vm.img"));
-        var afterPut = EdgeWanBytes.Measure(pair);
+        var afterPut = pair.EdgeWanBytes();
 
         // Download: the core's encoder references what the edge sent it.
         Assert.Equal(200, await Curl.RunAsync(work["got.img"], pair.Token, proxy + "vm.img"));
         AssertSameFile(image, work["got.img"]);
-        var afterGet = EdgeWanBytes.Measure(pair);
+        var afterGet = pair.EdgeWanBytes();
 
         // A byte range, answered 206 by the origin and carried as is.
         Assert.Equal(206, await Curl.RunAsync(work["range"], pair.Token, "-r", "1000000-1999999", proxy + "vm.img"));
@@ -40,15 +40,15 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
         // A chunked upload that waits for 100-continue, of the same image under another name: warm.
         Assert.Equal(201, await Curl.RunAsync(null, pair.Token, "-T", work["vm.img"], "-H", "Transfer-Encoding: chunked", "-H", "Expect: 100-continue", proxy + "copy/vm2.img"));
         AssertSameFile(image, Path.Combine(nginx.Root, "images", "copy", "vm2.img"));
-        var afterChunked = EdgeWanBytes.Measure(pair);
+        var afterChunked = pair.EdgeWanBytes();
 
         // A file the edge never saw, put on the origin directly: a cold then a warm download.
         var other = TestPayload.Create(ImageBytes, seed: 12);
         await File.WriteAllBytesAsync(Path.Combine(nginx.Root, "images", "other.img"), other);
         Assert.Equal(200, await Curl.RunAsync(work["other1"], pair.Token, proxy + "other.img"));
-        var afterCold = EdgeWanBytes.Measure(pair);
+        var afterCold = pair.EdgeWanBytes();
         Assert.Equal(200, await Curl.RunAsync(work["other2"], pair.Token, proxy + "other.img"));
-        var afterWarm = EdgeWanBytes.Measure(pair);
+        var afterWarm = pair.EdgeWanBytes();
         AssertSameFile(other, work["other1"]);
         AssertSameFile(other, work["other2"]);
 

@@ -4,7 +4,7 @@ using WanAccel.Cli.Wan;
 namespace WanAccel.Cli.Commands;
 
 /// <summary>
-/// <c>wanaccel bench wan --input FILE [--protocol tcp|http] --rate R --rtt T [--window W] [--native measure|compute] [--json]</c>:
+/// <c>wanaccel bench wan --input FILE [--protocol tcp|http|smb|nfs] --rate R --rtt T [--window W] [--native measure|compute] [--json]</c>:
 /// one run on loopback through a temporary pair and the WAN emulator: native copy, then WanAccel cold, then warm.
 /// </summary>
 internal static class BenchWanCommand
@@ -14,7 +14,7 @@ internal static class BenchWanCommand
         var input = new Option<FileInfo>("--input") { Description = "File to copy (a VM disk image, for instance)", Required = true };
         var protocol = new Option<WanProtocol>("--protocol")
         {
-            Description = "tcp: a plain TCP file server and client through a forward rule; http: curl and a real nginx through the edge's HTTP proxy",
+            Description = "Who copies: tcp (a plain file server and client through a forward rule), http (curl and nginx through the edge's HTTP proxy), smb (smbclient and smbd), nfs (nfs-cp and nfs-ganesha, NFSv3)",
             DefaultValueFactory = _ => WanProtocol.Tcp,
         };
         var options = new WanRunOptions();

@@ -8,4 +8,10 @@ internal enum WanProtocol
 
     /// <summary><c>curl</c> downloading from a real <c>nginx</c>, through the edge's HTTP proxy (YARP).</summary>
     Http,
+
+    /// <summary><c>smbclient</c> getting the file from a real Samba <c>smbd</c> (SMB 3.1.1), through a forward rule.</summary>
+    Smb,
+
+    /// <summary>libnfs <c>nfs-cp</c> reading the file from a real nfs-ganesha (NFSv3 over TCP), NFS and MOUNT each through a rule.</summary>
+    Nfs,
 }

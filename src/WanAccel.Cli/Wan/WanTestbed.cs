@@ -6,6 +6,7 @@ using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 using WanAccel.Appliance.WanEmulation;
+using WanAccel.Cli.Peers;
 using WanAccel.Core.Storage;
 
 namespace WanAccel.Cli.Wan;
@@ -13,25 +14,32 @@ namespace WanAccel.Cli.Wan;
 /// <summary>
 /// Everything the demo and <c>bench wan</c> run on loopback, in this process: an origin server, a core appliance
 /// next to it, the WAN emulator on the peer link, and an edge appliance that reaches the origin through the pair.
-/// A second emulator with the same settings (plus the legacy window, if any) carries the native copy.
-/// With <see cref="WanProtocol.Tcp"/> the origin is a plain TCP file server behind an edge forward rule; with
-/// <see cref="WanProtocol.Http"/> it is a real nginx behind the edge's HTTP proxy, and the client is curl.
+/// Emulators with the same settings (plus the legacy window, if any) carry the native copy. The origin and client are
+/// per <see cref="WanProtocol"/>: a plain TCP file server and client through a forward rule; nginx and curl through the
+/// edge's HTTP proxy; smbd and smbclient through a rule; ganesha and nfs-cp through two rules (NFS and MOUNT).
 /// </summary>
 internal sealed class WanTestbed : IAsyncDisposable
 {
+    private const string Rule = "origin";
+    private const string MountRule = "mount";
+
     private readonly string _root;
+    private readonly string _file;
+    private readonly WanProtocol _protocol;
     private readonly PeerIdentity _coreIdentity = PeerIdentity.Create("core");
     private readonly PeerIdentity _edgeIdentity = PeerIdentity.Create("edge");
-    private ApplianceInstance? _core;
+    private readonly List<IAsyncDisposable> _owned = [];
     private ApplianceInstance? _edge;
     private WanEmulator? _link;
     private WanEmulator? _nativeLink;
-    private FileOrigin? _origin;
-    private NginxServer? _nginx;
-    private WanProtocol _protocol;
+    private WanEmulator? _nativeMountLink;
+    private SambaServer? _samba;
+    private GaneshaServer? _ganesha;
 
-    private WanTestbed(string? workDirectory)
+    private WanTestbed(string file, WanProtocol protocol, string? workDirectory)
     {
+        _file = file;
+        _protocol = protocol;
         _root = workDirectory is null
             ? Directory.CreateTempSubdirectory("wanaccel-testbed-").FullName
             : Directory.CreateDirectory(Path.Combine(workDirectory, $"wanaccel-testbed-{Environment.ProcessId}")).FullName;
@@ -40,50 +48,54 @@ internal sealed class WanTestbed : IAsyncDisposable
     /// <summary>Bytes that crossed the emulated peer link so far, both directions (TLS and framing included).</summary>
     public long WanBytes => _link!.Statistics is var s ? s.ClientToTarget.BytesOut + s.TargetToClient.BytesOut : 0;
 
+    private string FileName => Path.GetFileName(_file);
+
     public static async Task<WanTestbed> StartAsync(
         string file, WanProtocol protocol, WanEmulatorOptions link, string codec, string? workDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var bed = new WanTestbed(workDirectory) { _protocol = protocol };
+        var bed = new WanTestbed(Path.GetFullPath(file), protocol, workDirectory);
         try
         {
-            IPEndPoint origin;
-            if (protocol == WanProtocol.Http)
-            {
-                bed._nginx = await NginxServer.StartAsync(file, Directory.CreateDirectory(Path.Combine(bed._root, "nginx")).FullName, cancellationToken).ConfigureAwait(false);
-                origin = bed._nginx.EndPoint;
-            }
-            else
-            {
-                bed._origin = new FileOrigin(file);
-                origin = bed._origin.EndPoint;
-            }
-
-            bed._core = ApplianceInstance.Start(bed.Options("core", codec, new PeerLinkOptions
+            var (origin, mount) = await bed.StartOriginAsync(cancellationToken).ConfigureAwait(false);
+            var core = bed.Own(ApplianceInstance.Start(bed.Options("core", codec, new PeerLinkOptions
             {
                 Listen = "127.0.0.1:0",
                 Peers = [new PeerOptions { Name = "edge", PinnedFingerprints = [bed._edgeIdentity.Fingerprint] }],
-            }, rules: []), bed._coreIdentity, loggerFactory);
-            bed._link = await WanEmulator.StartAsync(link with { WindowBytes = 0, TargetEndPoint = bed._core.PeerLinkEndPoint }, cancellationToken).ConfigureAwait(false);
-            bed._nativeLink = await WanEmulator.StartAsync(link with { TargetEndPoint = origin }, cancellationToken).ConfigureAwait(false);
+            }), bed._coreIdentity, loggerFactory));
+            bed._link = bed.Own(await WanEmulator.StartAsync(link with { WindowBytes = 0, TargetEndPoint = core.PeerLinkEndPoint }, cancellationToken).ConfigureAwait(false));
+            bed._nativeLink = bed.Own(await WanEmulator.StartAsync(link with { TargetEndPoint = origin }, cancellationToken).ConfigureAwait(false));
+            if (mount is not null)
+            {
+                bed._nativeMountLink = bed.Own(await WanEmulator.StartAsync(link with { TargetEndPoint = mount }, cancellationToken).ConfigureAwait(false));
+            }
+
             var edge = bed.Options("edge", codec, new PeerLinkOptions
             {
                 Peers = [new PeerOptions { Name = "core", Endpoint = bed._link.LocalEndPoint.ToString(), PinnedFingerprints = [bed._coreIdentity.Fingerprint] }],
-            }, rules: protocol == WanProtocol.Http ? [] : [new InterceptionRuleOptions { Name = "origin", Listen = "127.0.0.1:0", Destination = origin.ToString() }]);
-            if (protocol == WanProtocol.Http)
-            {
-                edge = edge with
+            });
+            var protocolName = protocol.ToString().ToLowerInvariant();
+            edge = protocol == WanProtocol.Http
+                ? edge with
                 {
                     Http = new HttpProxyOptions
                     {
                         Listen = "127.0.0.1:0",
-                        Routes = [new HttpRouteOptions { Name = "origin", Cluster = "origin" }],
-                        Clusters = [new HttpClusterOptions { Name = "origin", Destinations = [$"http://{origin}/"] }],
+                        Routes = [new HttpRouteOptions { Name = Rule, Cluster = Rule }],
+                        Clusters = [new HttpClusterOptions { Name = Rule, Destinations = [$"http://{origin}/"] }],
                     },
+                }
+                : edge with
+                {
+                    Rules =
+                    [
+                        new InterceptionRuleOptions { Name = Rule, Listen = "127.0.0.1:0", Destination = origin.ToString(), Protocol = protocolName },
+                        .. mount is null ? [] : (InterceptionRuleOptions[])[new() { Name = MountRule, Listen = "127.0.0.1:0", Destination = mount.ToString(), Protocol = protocolName }],
+                    ],
                 };
-            }
 
-            bed._edge = ApplianceInstance.Start(edge, bed._edgeIdentity, loggerFactory);
-            await Task.WhenAll(bed._edge.WaitForPeersAsync(cancellationToken), bed._core.WaitForPeersAsync(cancellationToken)).ConfigureAwait(false);
+            // The edge stops first (its flows end before the core's), so it is owned last.
+            bed._edge = bed.Own(ApplianceInstance.Start(edge, bed._edgeIdentity, loggerFactory));
+            await Task.WhenAll(bed._edge.WaitForPeersAsync(cancellationToken), core.WaitForPeersAsync(cancellationToken)).ConfigureAwait(false);
             return bed;
         }
         catch
@@ -93,46 +105,32 @@ internal sealed class WanTestbed : IAsyncDisposable
         }
     }
 
-    /// <summary>Copies the file to this process with the protocol's client, through the pair or (not <paramref name="accelerated"/>) over the emulated link alone.</summary>
+    /// <summary>Copies the file with the protocol's client, through the pair or (not <paramref name="accelerated"/>) over the emulated link alone.</summary>
     public Task<(TimeSpan Elapsed, long Bytes, byte[] Sha256)> DownloadAsync(bool accelerated, Action<long> progress, CancellationToken cancellationToken)
     {
-        if (_protocol == WanProtocol.Http)
+        var server = accelerated ? (_protocol == WanProtocol.Http ? _edge!.HttpEndPoint! : _edge!.RuleEndPoints[Rule]) : _nativeLink!.LocalEndPoint;
+        var output = Path.Combine(_root, "copy.out");
+        return _protocol switch
         {
-            var server = accelerated ? _edge!.HttpEndPoint! : _nativeLink!.LocalEndPoint;
-            return CurlDownload.RunAsync(new Uri($"http://{server}/{Uri.EscapeDataString(_nginx!.FileName)}"), progress, cancellationToken);
-        }
-
-        return FileDownload.RunAsync(accelerated ? _edge!.RuleEndPoints["origin"] : _nativeLink!.LocalEndPoint, progress, cancellationToken);
+            WanProtocol.Http => ClientDownload.RunAsync(
+                RequiredProgram.Find("curl", "curl"), ["-sS", "--fail", "-o", output, $"http://{server}/{Uri.EscapeDataString(FileName)}"], output, progress, cancellationToken),
+            WanProtocol.Smb => ClientDownload.RunAsync(
+                RequiredProgram.Find("smbclient", "smbclient"),
+                ["-s", _samba!.ClientConfig, "//127.0.0.1/share", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", SambaServer.User, "-c", $"get \"{FileName}\" \"{output}\""],
+                output, progress, cancellationToken),
+            WanProtocol.Nfs => ClientDownload.RunAsync(
+                RequiredProgram.Find("nfs-cp", "libnfs-utils"),
+                [_ganesha!.Url(FileName, server, accelerated ? _edge!.RuleEndPoints[MountRule] : _nativeMountLink!.LocalEndPoint), output],
+                output, progress, cancellationToken),
+            _ => FileDownload.RunAsync(server, progress, cancellationToken),
+        };
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_edge is not null)
+        for (var i = _owned.Count - 1; i >= 0; i--)
         {
-            await _edge.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_core is not null)
-        {
-            await _core.DisposeAsync().ConfigureAwait(false);
-        }
-
-        foreach (var emulator in new[] { _link, _nativeLink })
-        {
-            if (emulator is not null)
-            {
-                await emulator.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        if (_origin is not null)
-        {
-            await _origin.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_nginx is not null)
-        {
-            await _nginx.DisposeAsync().ConfigureAwait(false);
+            await _owned[i].DisposeAsync().ConfigureAwait(false);
         }
 
         _coreIdentity.Dispose();
@@ -140,12 +138,38 @@ internal sealed class WanTestbed : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private ApplianceOptions Options(string name, string codec, PeerLinkOptions peerLink, IReadOnlyList<InterceptionRuleOptions> rules) => new()
+    /// <summary>Starts the origin server of the protocol; returns its address (and the MOUNT address for NFS).</summary>
+    private async Task<(IPEndPoint Origin, IPEndPoint? Mount)> StartOriginAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(_file)!;
+        var state = Path.Combine(_root, "origin");
+        switch (_protocol)
+        {
+            case WanProtocol.Http:
+                return (Own(await NginxServer.StartAsync(directory, state, webDav: false, cancellationToken).ConfigureAwait(false)).EndPoint, null);
+            case WanProtocol.Smb:
+                _samba = Own(await SambaServer.StartAsync(directory, state, "disabled", readOnly: true, cancellationToken).ConfigureAwait(false));
+                return (_samba.EndPoint, null);
+            case WanProtocol.Nfs:
+                _ganesha = Own(await GaneshaServer.StartAsync(directory, state, cancellationToken).ConfigureAwait(false));
+                return (_ganesha.Nfs, _ganesha.Mount);
+            default:
+                return (Own(new FileOrigin(_file)).EndPoint, null);
+        }
+    }
+
+    private T Own<T>(T resource)
+        where T : IAsyncDisposable
+    {
+        _owned.Add(resource);
+        return resource;
+    }
+
+    private ApplianceOptions Options(string name, string codec, PeerLinkOptions peerLink) => new()
     {
         Name = name,
         Store = new ChunkStoreOptions { Path = Path.Combine(_root, name), CapacityBytes = 32L << 30 },
         PeerLink = peerLink with { ReconnectMinDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromSeconds(1) },
-        Rules = rules,
         Flow = new FlowSettings { Codec = codec },
         Metrics = new MetricsOptions { Listen = null },
         ShutdownTimeout = TimeSpan.FromSeconds(5),

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Cli.Peers;
 using Xunit.Abstractions;
 
 namespace WanAccel.Appliance.Tests.Http;
@@ -16,8 +17,8 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
     public async Task PutGetRangeChunked_ThroughProxy_ByteExact_AndWarmTransfersStayOffTheWan()
     {
         using var work = new TempDirectory();
-        await using var nginx = await NginxOrigin.StartAsync(work["nginx"], CancellationToken.None);
-        await using var pair = Proxied(nginx.Url);
+        await using var nginx = await StartNginxAsync(work);
+        await using var pair = Proxied($"http://{nginx.EndPoint}/");
         await pair.WaitUpAsync();
         var proxy = $"http://{pair.Edge.HttpEndPoint}/images/";
         var image = TestPayload.Create(ImageBytes, seed: 11);
@@ -72,7 +73,7 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
     [ToolFact("curl")]
     public async Task Get_OriginDown_Returns502()
     {
-        var down = LoopbackPort.Free(); // nothing listens here
+        var down = ExternalProgram.FreeLoopbackPort(); // nothing listens here
         await using var pair = Proxied($"http://{down}/");
         await pair.WaitUpAsync();
 
@@ -89,14 +90,14 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
     public async Task Get_OneOfTwoOriginsDown_ActiveHealthChecksThroughTheLinkTakeItOutOfRotation()
     {
         using var work = new TempDirectory();
-        await using var nginx = await NginxOrigin.StartAsync(work["nginx"], CancellationToken.None);
+        await using var nginx = await StartNginxAsync(work);
         await File.WriteAllTextAsync(Path.Combine(nginx.Root, "index.html"), "ok");
-        var down = LoopbackPort.Free();
+        var down = ExternalProgram.FreeLoopbackPort();
         await using var pair = Proxied(
-            nginx.Url,
+            $"http://{nginx.EndPoint}/",
             c => c with
             {
-                Destinations = [nginx.Url, $"http://{down}/"],
+                Destinations = [$"http://{nginx.EndPoint}/", $"http://{down}/"],
                 LoadBalancing = "RoundRobin",
                 HealthCheck = new HttpHealthCheckOptions { Path = "/index.html", Interval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(2) },
             });
@@ -117,6 +118,10 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
             Assert.Equal(200, await Curl.RunAsync(null, pair.Token, url));
         }
     }
+
+    /// <summary>A real nginx with WebDAV PUT serving <c>work/root</c>.</summary>
+    private static Task<NginxServer> StartNginxAsync(TempDirectory work) =>
+        NginxServer.StartAsync(Directory.CreateDirectory(work["root"]).FullName, work["nginx"], webDav: true, CancellationToken.None);
 
     private static AppliancePair Proxied(string origin, Func<HttpClusterOptions, HttpClusterOptions>? cluster = null)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Cli.Peers;
 using Xunit.Abstractions;
 
 namespace WanAccel.Appliance.Tests.Nfs;
@@ -15,7 +16,7 @@ public sealed class NfsThroughPairTests(ITestOutputHelper output)
     public async Task WriteReadReadAgain_VmImage_ByteExact_WarmReadStaysOffTheWan()
     {
         using var work = new TempDirectory();
-        await using var ganesha = await GaneshaServer.StartAsync(work["ganesha"], CancellationToken.None);
+        await using var ganesha = await GaneshaServer.StartAsync(Directory.CreateDirectory(work["export"]).FullName, work["ganesha"], CancellationToken.None);
         var mountRule = new InterceptionRuleOptions { Name = "mount", Listen = "127.0.0.1:0", Destination = ganesha.Mount.ToString(), Protocol = "nfs" };
         await using var pair = new AppliancePair(ganesha.Nfs, tune: o => o.Name == "edge" ? o with { Rules = [o.Rules[0] with { Protocol = "nfs" }, mountRule] } : o);
         await pair.WaitUpAsync();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Cli.Peers;
 using Xunit.Abstractions;
 
 namespace WanAccel.Appliance.Tests.Smb;
@@ -20,7 +21,8 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
     public async Task PutGetPutAgain_VmImage_ServerCopyIdentical_WarmTransfersSmall(string signing)
     {
         using var work = new TempDirectory();
-        await using var samba = await SambaServer.StartAsync(work["samba"], signing, CancellationToken.None);
+        var share = Directory.CreateDirectory(work["share"]).FullName;
+        await using var samba = await SambaServer.StartAsync(share, work["samba"], signing, readOnly: false, CancellationToken.None);
         await using var pair = new AppliancePair(samba.EndPoint, tune: o => o.Name == "edge" ? o with { Rules = [o.Rules[0] with { Protocol = "smb" }] } : o);
         await pair.WaitUpAsync();
         var local = Directory.CreateDirectory(work["local"]).FullName;
@@ -28,11 +30,11 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
         await File.WriteAllBytesAsync(Path.Combine(local, "vm.img"), image);
 
         var put = await SmbAsync(pair, samba, "put vm.img vm.img", local);
-        AssertSameFile(image, Path.Combine(samba.SharePath, "vm.img"));
+        AssertSameFile(image, Path.Combine(share, "vm.img"));
         var get = await SmbAsync(pair, samba, "get vm.img got.img", local);
         AssertSameFile(image, Path.Combine(local, "got.img"));
         var putAgain = await SmbAsync(pair, samba, "put vm.img copy.img", local);
-        AssertSameFile(image, Path.Combine(samba.SharePath, "copy.img"));
+        AssertSameFile(image, Path.Combine(share, "copy.img"));
 
         output.WriteLine($"signing {signing}, image {ImageBytes} B: WAN put {put.WanBytesOut}, get {get.WanBytesIn}, second put {putAgain.WanBytesOut}");
         Assert.True(put.LanBytesIn > ImageBytes, $"smbclient sent {put.LanBytesIn} B");
@@ -49,7 +51,9 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
     private static async Task<WanAccel.Appliance.Flows.FlowStatistics> SmbAsync(AppliancePair pair, SambaServer samba, string commands, string directory)
     {
         var flow = pair.NextEdgeFlowAsync();
-        await samba.ClientAsync(pair.EdgeRule, commands, directory, pair.Token);
+        var (code, output, error) = await ExternalProcess.RunAsync(
+            "sh", ["-c", $"cd '{directory}' && exec smbclient -s '{samba.ClientConfig}' //127.0.0.1/share -p {pair.EdgeRule.Port} -U '{SambaServer.User}' -c '{commands}'"], pair.Token);
+        Assert.True(code == 0, $"smbclient -c '{commands}' exited {code}: {error}{output}");
         var record = await flow;
         Assert.Null(record.Error);
         Assert.Equal("smb", record.Protocol);

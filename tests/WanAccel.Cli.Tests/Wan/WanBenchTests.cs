@@ -22,10 +22,12 @@ public sealed class WanBenchTests
         }
     }
 
-    /// <summary>Http runs the real curl against a real nginx (installed by .ci/run) through the edge's HTTP proxy.</summary>
+    /// <summary>The protocol runs use the real clients and servers (curl/nginx, smbclient/smbd, nfs-cp/ganesha), installed by .ci/run.</summary>
     [Theory]
     [InlineData("tcp")]
     [InlineData("http")]
+    [InlineData("smb")]
+    [InlineData("nfs")]
     public async Task RunAsync_DiskLikeFile_AllCopiesVerifiedAndWarmSendsAlmostNothing(string protocolName)
     {
         var protocol = Enum.Parse<WanProtocol>(protocolName, ignoreCase: true);

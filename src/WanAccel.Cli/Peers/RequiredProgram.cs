@@ -1,4 +1,4 @@
-namespace WanAccel.Cli.Wan;
+namespace WanAccel.Cli.Peers;
 
 /// <summary>Finds a third-party program a run needs (nginx, curl) or says clearly which one is missing.</summary>
 internal static class RequiredProgram

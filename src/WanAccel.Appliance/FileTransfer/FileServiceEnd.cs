@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using WanAccel.Appliance.Hosting;
+using WanAccel.Appliance.Interception;
 
 namespace WanAccel.Appliance.FileTransfer;
 
@@ -8,7 +8,7 @@ namespace WanAccel.Appliance.FileTransfer;
 /// so every file byte goes through the flow's engine (dedupe, zero runs, compression) like any TCP stream. A server
 /// that fails (not with an ERROR record, which is a clean answer) fails its pipes, and the flow is reset.
 /// </summary>
-internal sealed class FileServiceEnd : IFlowLocalEnd
+internal sealed class FileServiceEnd : IFlowEndpoint
 {
     // Back-pressure as for a socket: the server pauses when 1 MiB waits for the encoder, and resumes at 512 KiB.
     private static readonly PipeOptions PipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false);

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WanAccel.Appliance.FileTransfer;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Observability;
 using WanAccel.Core.Storage;
@@ -18,6 +19,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
     private readonly LogChunkStore _store;
     private readonly PeerDirectory _peers;
     private readonly MetricsServer? _metrics;
+    private readonly HttpProxyServer? _http;
     private readonly List<RuleListener> _rules = [];
     private FileTransferListener? _fileTransfer;
     private readonly CancellationTokenSource _stopping = new();
@@ -45,6 +47,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
         var peerLink = options.PeerLink with { InstanceId = StoreInstance.LoadOrCreate(options.Store.Path), SocketMark = options.Outbound.SocketMark };
         _peers = new PeerDirectory(identity, peerLink, options.Store.CapacityBytes, handler.HandleAsync, loggerFactory, timeProvider);
         _services.Peers = _peers;
+        _http = HttpProxyServer.Create(_services, loggerFactory);
         _metrics = MetricsServer.Create(this, loggerFactory, _stopping.Token); // follows flows from here; serves from StartCore
     }
 
@@ -61,6 +64,9 @@ public sealed class ApplianceInstance : IAsyncDisposable
 
     /// <summary>Where <c>/metrics</c> and <c>/healthz</c> are served (the real port when configured with port 0); null when disabled.</summary>
     public IPEndPoint? MetricsEndPoint => _metrics?.LocalEndPoint;
+
+    /// <summary>Where the HTTP reverse proxy listens (the real port when configured with port 0); null when disabled.</summary>
+    public IPEndPoint? HttpEndPoint => _http?.LocalEndPoint;
 
     /// <summary>Bound address of each rule by name.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> RuleEndPoints => _rules.ToDictionary(r => r.Name, r => r.LocalEndPoint, StringComparer.OrdinalIgnoreCase);
@@ -127,6 +133,12 @@ public sealed class ApplianceInstance : IAsyncDisposable
             await _fileTransfer.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_http is not null)
+        {
+            await _http.StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
+            await _http.DisposeAsync().ConfigureAwait(false);
+        }
+
         var running = Flows.Active.Count;
         if (running > 0)
         {
@@ -182,7 +194,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
         }
 
         _fileTransfer?.Start();
-
+        _http?.Start();
         _metrics?.Start();
 
         var stats = _store.GetStatistics();

@@ -1,4 +1,5 @@
 using WanAccel.Appliance.FileTransfer;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 using WanAccel.Core.Storage;
@@ -38,6 +39,9 @@ public sealed record ApplianceOptions
 
     /// <summary>The local entry point of <c>wanaccel cp</c> (off by default).</summary>
     public FileTransferOptions FileTransfer { get; init; } = new();
+
+    /// <summary>HTTP reverse proxy (YARP) whose origin connections are flows through the link; off unless Listen is set.</summary>
+    public HttpProxyOptions Http { get; init; } = new();
 
     /// <summary>How long shutdown waits for running flows to finish before it resets them (default 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using WanAccel.Appliance.FileTransfer;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 
@@ -29,6 +30,7 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
         }
 
         ValidateRules(options, errors);
+        errors.AddRange(HttpProxyOptionsValidator.Validate(options.Http, [.. options.PeerLink.Peers.Where(p => p is not null).Select(p => p.Name)]));
         ValidateOutbound(options.Outbound, errors);
         ValidateExports(options.Exports, errors);
         if (!string.IsNullOrWhiteSpace(options.FileTransfer.Listen) && !IPEndPoint.TryParse(options.FileTransfer.Listen, out _))

@@ -15,7 +15,7 @@ internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan
         ApplianceLog.FlowFailed(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Duration.TotalSeconds, error.Message);
     }
 
-    public async Task RunAsync(FlowRecord record, IFlowLocalEnd local, PeerChannel channel, FlowContext context, CancellationToken cancellationToken)
+    public async Task RunAsync(FlowRecord record, IFlowEndpoint local, PeerChannel channel, FlowContext context, CancellationToken cancellationToken)
     {
         ApplianceLog.FlowStarted(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Peer);
         Exception? error = null;

@@ -84,16 +84,11 @@ internal sealed class RuleListener : IAsyncDisposable
         PeerLink.PeerChannel channel;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_services.Stopping);
-            timeout.CancelAfter(_services.Options.Flow.OpenTimeout);
-            var request = new FlowOpenRequest(destination, _rule.Name, _rule.Protocol);
-            channel = await _services.Peers.OpenChannelAsync(_peer, request.ToBytes(), timeout.Token).ConfigureAwait(false);
+            channel = await LocalFlowOpener.OpenAsync(_services, record, _peer, new FlowOpenRequest(destination, _rule.Name, _rule.Protocol)).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (IOException)
         {
-            var error = e is OperationCanceledException ? new IOException($"peer '{_peer}' is not reachable (link down for {_services.Options.Flow.OpenTimeout.TotalSeconds:0.#} s)") : e;
             await local.DisposeAsync().ConfigureAwait(false);
-            _services.Runner.Fail(record, error);
             return;
         }
 

@@ -8,7 +8,7 @@ namespace WanAccel.Appliance.Interception;
 /// after the buffered bytes; completing it with an error resets the connection (RST), so the application on the other
 /// end sees a failure rather than a stream that merely ended early.
 /// </summary>
-internal sealed class SocketPipe : Hosting.IFlowLocalEnd
+internal sealed class SocketPipe : IFlowEndpoint
 {
     // Back-pressure: stop reading the socket when 1 MiB waits for the flow, resume at 512 KiB (Kestrel's defaults).
     private static readonly PipeOptions PipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false);

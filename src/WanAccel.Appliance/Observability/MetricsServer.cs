@@ -44,7 +44,7 @@ internal sealed class MetricsServer : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<IHostLifetime, MetricsHostLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         _app = builder.Build();
         _app.MapMetrics("/metrics", _metrics.Registry);
         _app.MapGet("/healthz", WriteHealthAsync);

@@ -25,7 +25,7 @@ internal static class CpBench
             : Directory.CreateDirectory(Path.Combine(workDirectory, $"wanaccel-bench-cp-{Environment.ProcessId}")).FullName;
         try
         {
-            await using var bed = await WanTestbed.StartAsync(input, link, codec, workDirectory, loggerFactory, cancellationToken, exports).ConfigureAwait(false);
+            await using var bed = await WanTestbed.StartAsync(input, WanProtocol.Tcp, link, codec, workDirectory, loggerFactory, cancellationToken, exports).ConfigureAwait(false);
             var native = await WanBench.NativeAsync(bed, size, expected, link, measureNative, progress, cancellationToken).ConfigureAwait(false);
             var extension = Path.GetExtension(input);
             var cold = await PushAsync("cold", bed, input, $"v1{extension}", exports, policy, expected, progress, cancellationToken).ConfigureAwait(false);

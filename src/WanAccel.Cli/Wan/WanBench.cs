@@ -19,7 +19,7 @@ internal static class WanBench
     }
 
     public static async Task<WanBenchResult> RunAsync(
-        string input, WanEmulatorOptions link, string codec, bool measureNative, string? workDirectory,
+        string input, WanProtocol protocol, WanEmulatorOptions link, string codec, bool measureNative, string? workDirectory,
         IProgress progress, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var size = new FileInfo(input).Length;
@@ -29,7 +29,7 @@ internal static class WanBench
             expected = await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var bed = await WanTestbed.StartAsync(input, link, codec, workDirectory, loggerFactory, cancellationToken).ConfigureAwait(false);
+        await using var bed = await WanTestbed.StartAsync(input, protocol, link, codec, workDirectory, loggerFactory, cancellationToken).ConfigureAwait(false);
         var native = await NativeAsync(bed, size, expected, link, measureNative, progress, cancellationToken).ConfigureAwait(false);
 
         var cold = await AcceleratedAsync("cold", bed, size, expected, link, progress, cancellationToken).ConfigureAwait(false);
@@ -38,6 +38,7 @@ internal static class WanBench
         {
             Input = input,
             InputBytes = size,
+            Protocol = protocol.ToString().ToLowerInvariant(),
             Rate = WanUnits.FormatRate(link.RateBitsPerSecond),
             Rtt = string.Create(CultureInfo.InvariantCulture, $"{link.Rtt.TotalMilliseconds:0.###}ms"),
             Window = link.WindowBytes > 0 ? link.WindowBytes.ToString(CultureInfo.InvariantCulture) : null,
@@ -56,7 +57,7 @@ internal static class WanBench
             return new NativeRun { Seconds = ComputedNativeSeconds(size, link), Measured = false };
         }
 
-        var copy = await CopyAsync("native", bed.Native, size, progress, cancellationToken).ConfigureAwait(false);
+        var copy = await CopyAsync("native", bed, accelerated: false, size, progress, cancellationToken).ConfigureAwait(false);
         return new NativeRun { Seconds = copy.Elapsed.TotalSeconds, Measured = true, Verified = copy.Sha256.AsSpan().SequenceEqual(expected) && copy.Bytes == size };
     }
 
@@ -75,7 +76,7 @@ internal static class WanBench
     private static async Task<AcceleratedRun> AcceleratedAsync(string phase, WanTestbed bed, long size, byte[] expected, WanEmulatorOptions link, IProgress progress, CancellationToken cancellationToken)
     {
         var before = bed.WanBytes;
-        var copy = await CopyAsync(phase, bed.Accelerated, size, progress, cancellationToken).ConfigureAwait(false);
+        var copy = await CopyAsync(phase, bed, accelerated: true, size, progress, cancellationToken).ConfigureAwait(false);
         var wan = bed.WanBytes - before;
         return new AcceleratedRun
         {
@@ -87,10 +88,10 @@ internal static class WanBench
         };
     }
 
-    private static async Task<(TimeSpan Elapsed, long Bytes, byte[] Sha256)> CopyAsync(string phase, System.Net.IPEndPoint from, long size, IProgress progress, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan Elapsed, long Bytes, byte[] Sha256)> CopyAsync(string phase, WanTestbed bed, bool accelerated, long size, IProgress progress, CancellationToken cancellationToken)
     {
         progress.Start(phase, size);
-        var result = await FileDownload.RunAsync(from, progress.Advance, cancellationToken).ConfigureAwait(false);
+        var result = await bed.DownloadAsync(accelerated, progress.Advance, cancellationToken).ConfigureAwait(false);
         progress.Done(phase, result.Elapsed.TotalSeconds);
         return result;
     }

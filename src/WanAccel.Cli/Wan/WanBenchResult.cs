@@ -7,6 +7,9 @@ internal sealed record WanBenchResult
 
     public required long InputBytes { get; init; }
 
+    /// <summary>tcp (plain file server and client) or http (curl and nginx through the HTTP proxy).</summary>
+    public string Protocol { get; init; } = "tcp";
+
     public required string Rate { get; init; }
 
     public required string Rtt { get; init; }

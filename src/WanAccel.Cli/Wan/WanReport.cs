@@ -9,7 +9,7 @@ internal static class WanReport
     public static void Print(WanBenchResult r)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"[bold]{Markup.Escape(Path.GetFileName(r.Input))}[/], {Bytes(r.InputBytes)} over {r.Rate}, RTT {r.Rtt}{(r.Window is null ? "" : $", native window {r.Window} B")}, codec {r.Codec}")
+            .Title($"[bold]{Markup.Escape(Path.GetFileName(r.Input))}[/], {Bytes(r.InputBytes)} over {r.Rate}, RTT {r.Rtt}{(r.Window is null ? "" : $", native window {r.Window} B")}, codec {r.Codec}, {r.Protocol}")
             .AddColumn("Copy").AddColumn(new TableColumn("Time").RightAligned()).AddColumn(new TableColumn("WAN bytes").RightAligned())
             .AddColumn(new TableColumn("Reduction").RightAligned()).AddColumn(new TableColumn("Speed-up").RightAligned()).AddColumn("SHA-256");
         table.AddRow(

@@ -1,4 +1,5 @@
 using System.Net;
+using WanAccel.Cli.Peers;
 
 namespace WanAccel.Appliance.Tests.EndToEnd;
 
@@ -32,7 +33,7 @@ internal sealed class RsyncDaemon : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(root, "mod"));
         for (var attempt = 1; ; attempt++)
         {
-            var endPoint = LoopbackPort.Free();
+            var endPoint = ExternalProgram.FreeLoopbackPort();
             var config = Path.Combine(root, "rsyncd.conf");
             await File.WriteAllTextAsync(config, $"""
                 port = {endPoint.Port}

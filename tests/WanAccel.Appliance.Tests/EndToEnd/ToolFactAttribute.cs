@@ -7,18 +7,5 @@ namespace WanAccel.Appliance.Tests.EndToEnd;
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class ToolFactAttribute : FactAttribute
 {
-    public ToolFactAttribute(params string[] tools)
-    {
-        var missing = tools.Where(t => !Exists(t)).ToList();
-        if (missing.Count > 0 && !InCi)
-        {
-            Skip = $"not installed: {string.Join(", ", missing)} (apt-get install as in .ci/run)";
-        }
-    }
-
-    private static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "0" && !ci.Equals("false", StringComparison.OrdinalIgnoreCase);
-
-    private static bool Exists(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':').Append("/usr/bin").Append("/usr/sbin")
-            .Any(dir => File.Exists(Path.Combine(dir, tool)));
+    public ToolFactAttribute(params string[] tools) => Skip = RequiredTools.SkipReason(tools);
 }

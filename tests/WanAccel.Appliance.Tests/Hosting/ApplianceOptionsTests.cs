@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Hosting;
+using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
 using WanAccel.Core.Storage;
@@ -82,6 +83,12 @@ public sealed class ApplianceOptionsTests
                 new ExportOptions { Name = "a/b", Path = "/srv" },
             ],
             FileTransfer = new FileTransferOptions { Listen = "loopback" },
+            Http = new HttpProxyOptions
+            {
+                Listen = "127.0.0.1:8080",
+                Routes = [new HttpRouteOptions { Name = "r", Path = "files", Cluster = "ghost" }],
+                Clusters = [new HttpClusterOptions { Name = "c", Destinations = ["ftp://x/"], LoadBalancing = "Best", HealthCheck = new() { Interval = TimeSpan.Zero } }],
+            },
         };
 
         var errors = ApplianceOptionsValidator.Collect(options);
@@ -93,6 +100,7 @@ public sealed class ApplianceOptionsTests
             "Destination must be empty in Transparent mode", "10.0.0.0/33", "SocketMark", "Flow.Codec", "Metrics.Listen",
             "Export 'images': Path must be an absolute", "Name is used by more than one export", "Access 7 is not defined",
             "Export 'a/b': Name must be one path component", "FileTransfer.Listen",
+            "Http.Routes[0]: Path must be", "Cluster 'ghost'", "'ftp://x/' must be an absolute http://", "LoadBalancing 'Best'", "HealthCheck needs",
         ];
         foreach (var fragment in expected)
         {
@@ -116,6 +124,12 @@ public sealed class ApplianceOptionsTests
         AssertSameProperties(typeof(MetricsOptions), root.GetProperty("Metrics").GetProperty("properties"));
         AssertSameProperties(typeof(ExportOptions), root.GetProperty("Exports").GetProperty("items").GetProperty("properties"));
         AssertSameProperties(typeof(FileTransferOptions), root.GetProperty("FileTransfer").GetProperty("properties"));
+        var http = root.GetProperty("Http").GetProperty("properties");
+        AssertSameProperties(typeof(HttpProxyOptions), http);
+        AssertSameProperties(typeof(HttpRouteOptions), http.GetProperty("Routes").GetProperty("items").GetProperty("properties"));
+        var cluster = http.GetProperty("Clusters").GetProperty("items").GetProperty("properties");
+        AssertSameProperties(typeof(HttpClusterOptions), cluster);
+        AssertSameProperties(typeof(HttpHealthCheckOptions), cluster.GetProperty("HealthCheck").GetProperty("properties"));
     }
 
     private static ApplianceOptions Bind(IConfigurationBuilder builder) =>

@@ -71,6 +71,16 @@ internal sealed class AppliancePair : IAsyncDisposable
 
     public IPEndPoint CoreRule => Core.RuleEndPoints["core-rule"];
 
+    /// <summary>
+    /// WAN bytes of every flow the edge has carried so far, ended and running, sent to the core and received from it
+    /// (for clients whose requests share pooled connections, or that open several connections).
+    /// </summary>
+    public (long Out, long In) EdgeWanBytes()
+    {
+        var records = EdgeEnded.Concat(Edge.Flows.Active).DistinctBy(r => r.Id).ToList();
+        return (records.Sum(r => r.Statistics.WanBytesOut), records.Sum(r => r.Statistics.WanBytesIn));
+    }
+
     public Task WaitUpAsync() => Task.WhenAll(Edge.WaitForPeersAsync(Token), Core.WaitForPeersAsync(Token));
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class CpCommandTests : IAsyncLifetime
         var origin = Path.Combine(_root.FullName, "origin.bin");
         await File.WriteAllBytesAsync(origin, new byte[1024]);
         var link = new WanEmulatorOptions { RateBitsPerSecond = 1_000_000_000, Rtt = TimeSpan.FromMilliseconds(2) };
-        _bed = await WanTestbed.StartAsync(origin, link, "lz4", _root.FullName, NullLoggerFactory.Instance, _timeout.Token, Export);
+        _bed = await WanTestbed.StartAsync(origin, WanProtocol.Tcp, link, "lz4", _root.FullName, NullLoggerFactory.Instance, _timeout.Token, Export);
     }
 
     public async Task DisposeAsync()

@@ -22,9 +22,15 @@ public sealed class WanBenchTests
         }
     }
 
-    [Fact]
-    public async Task RunAsync_DiskLikeFile_AllCopiesVerifiedAndWarmSendsAlmostNothing()
+    /// <summary>The protocol runs use the real clients and servers (curl/nginx, smbclient/smbd, nfs-cp/ganesha), installed by .ci/run.</summary>
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("http")]
+    [InlineData("smb")]
+    [InlineData("nfs")]
+    public async Task RunAsync_DiskLikeFile_AllCopiesVerifiedAndWarmSendsAlmostNothing(string protocolName)
     {
+        var protocol = Enum.Parse<WanProtocol>(protocolName, ignoreCase: true);
         var dir = Directory.CreateTempSubdirectory("wanaccel-wanbench-");
         try
         {
@@ -35,7 +41,7 @@ public sealed class WanBenchTests
             var progress = new CountingProgress();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-            var result = await WanBench.RunAsync(input, link, "lz4", measureNative: true, dir.FullName, progress, NullLoggerFactory.Instance, timeout.Token);
+            var result = await WanBench.RunAsync(input, protocol, link, "lz4", measureNative: true, dir.FullName, progress, NullLoggerFactory.Instance, timeout.Token);
 
             Assert.True(result.Verified);
             Assert.Equal(["native", "cold", "warm"], progress.Phases);
@@ -43,6 +49,7 @@ public sealed class WanBenchTests
             Assert.True(result.Cold.WanBytes < result.InputBytes, $"cold {result.Cold.WanBytes}");
             Assert.True(result.Warm.WanBytes < result.InputBytes / 100, $"warm {result.Warm.WanBytes}");
             Assert.True(result.Native.Measured);
+            Assert.Equal(protocolName, result.Protocol);
         }
         finally
         {

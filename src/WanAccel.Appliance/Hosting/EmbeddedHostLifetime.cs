@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Hosting;
 
-namespace WanAccel.Appliance.Observability;
+namespace WanAccel.Appliance.Hosting;
 
 /// <summary>
-/// The metrics web host's lifetime: does nothing. The default console lifetime would hook SIGINT/SIGTERM and print
+/// The lifetime of the web hosts embedded in an appliance (metrics, HTTP proxy): does nothing. The default console lifetime would hook SIGINT/SIGTERM and print
 /// start-up banners inside a process whose own host (<c>wanaccel serve</c>) or test owns those; the appliance starts and
 /// stops this host itself.
 /// </summary>
-internal sealed class MetricsHostLifetime : IHostLifetime
+internal sealed class EmbeddedHostLifetime : IHostLifetime
 {
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -16,37 +16,24 @@ internal sealed class FileTransferListener : IAsyncDisposable
 {
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     private readonly ApplianceServices _services;
-    private readonly Socket _socket;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _accepting = Task.CompletedTask;
+    private readonly LocalListener _listener;
 
     public FileTransferListener(string listen, ApplianceServices services)
     {
         _services = services;
-        var endPoint = IPEndPoint.Parse(listen);
-        _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _socket.Bind(endPoint);
-        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _listener = new LocalListener(IPEndPoint.Parse(listen));
     }
 
     /// <summary>The bound address (the real port when configured with port 0).</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public void Start()
     {
-        _socket.Listen(128);
         FileTransferLog.Listening(_services.Logger, LocalEndPoint);
-        _accepting = AcceptLoop.RunAsync(_socket, HandleAsync, e => ApplianceLog.AcceptFailed(_services.Logger, "file-transfer", e), _stopping.Token);
+        _listener.Start(128, HandleAsync, e => ApplianceLog.AcceptFailed(_services.Logger, "file-transfer", e));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _socket.Dispose();
-        await _accepting.ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private async Task HandleAsync(Socket client)
     {

@@ -15,47 +15,29 @@ internal sealed class RuleListener : IAsyncDisposable
     private readonly InterceptionRuleOptions _rule;
     private readonly string _peer;
     private readonly ApplianceServices _services;
-    private readonly Socket _socket;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _accepting = Task.CompletedTask;
+    private readonly LocalListener _listener;
 
     public RuleListener(InterceptionRuleOptions rule, string peer, ApplianceServices services)
     {
         _rule = rule;
         _peer = peer;
         _services = services;
-        var listen = IPEndPoint.Parse(rule.Listen);
-        _socket = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (listen.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            _socket.DualMode = true;
-        }
-
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _socket.Bind(listen);
-        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _listener = new LocalListener(IPEndPoint.Parse(rule.Listen));
     }
 
     public string Name => _rule.Name;
 
     /// <summary>The bound address (the real port when the rule asked for port 0).</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public void Start()
     {
-        _socket.Listen(512);
         ApplianceLog.RuleListening(_services.Logger, _rule.Name, _rule.Mode, LocalEndPoint, _peer, _rule.Destination ?? "original destination");
-        _accepting = AcceptLoop.RunAsync(_socket, HandleAsync, e => ApplianceLog.AcceptFailed(_services.Logger, _rule.Name, e), _stopping.Token);
+        _listener.Start(512, HandleAsync, e => ApplianceLog.AcceptFailed(_services.Logger, _rule.Name, e));
     }
 
     /// <summary>Stops accepting; running flows carry on (the appliance drains them).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _socket.Dispose();
-        await _accepting.ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private async Task HandleAsync(Socket client)
     {

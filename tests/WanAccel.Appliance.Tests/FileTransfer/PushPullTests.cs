@@ -157,6 +157,38 @@ public sealed class PushPullTests
     }
 
     [Fact]
+    public async Task Pull_InterruptedThenRepeated_ResumesFromTheLocalPartialFile()
+    {
+        await using var bed = await FileTransferBed.StartAsync();
+        var source = Path.Combine(bed.ReadOnly, "disk.img");
+        TestFiles.WriteDiskLike(source, Blocks * 2, seed: 10);
+        var target = Path.Combine(bed.Local, "disk.img");
+        var length = new FileInfo(source).Length;
+
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(bed.Token))
+        {
+            await using var client = await bed.ConnectAsync();
+            await Assert.ThrowsAnyAsync<Exception>(() => client.PullAsync("/ro/disk.img", target, new TransferOptions(), null, done =>
+            {
+                if (done > length / 2)
+                {
+                    stop.Cancel();
+                }
+            }, stop.Token));
+        }
+
+        Assert.True(File.Exists(FileReceiver.PartialPath(target)));
+        Assert.False(File.Exists(target));
+
+        var resumed = await bed.PullAsync("/ro/disk.img", target);
+
+        Assert.True(resumed.Resumed);
+        Assert.True(resumed.BasisBytes > length / 4, $"basis {resumed.BasisBytes}");
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(target));
+        Assert.False(File.Exists(FileReceiver.PartialPath(target)));
+    }
+
+    [Fact]
     public async Task Push_WithoutResume_DiscardsThePartialFile()
     {
         await using var bed = await FileTransferBed.StartAsync();

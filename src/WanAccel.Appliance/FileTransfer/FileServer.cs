@@ -116,10 +116,13 @@ internal sealed class FileServer(ExportResolver exports, Func<bool, EngineFigure
         }
 
         ExportResolver.CheckContained(path, request.Path);
-        var readable = (path.Export.Access & ExportAccess.Read) != 0;
-        using var receiver = FileReceiver.Open(path.FullPath, (request.Flags & TransferFlags.Resume) != 0, cancellationToken, basis: readable);
-        await receiver.Basis.WriteAsync(writer, cancellationToken).ConfigureAwait(false);
-        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var basis = (path.Export.Access & ExportAccess.Read) != 0 && (request.Flags & TransferFlags.NoBasis) == 0;
+        using var receiver = FileReceiver.Open(path.FullPath, (request.Flags & TransferFlags.Resume) != 0, cancellationToken, basis);
+        if ((request.Flags & TransferFlags.NoBasis) == 0)
+        {
+            await receiver.Basis.WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
         var received = await receiver.ReceiveAsync(reader, null, cancellationToken).ConfigureAwait(false);
         if ((request.Flags & TransferFlags.Preserve) != 0)
         {

@@ -58,23 +58,30 @@ public sealed class FileTransferClient : IAsyncDisposable
         {
             var started = Stopwatch.GetTimestamp();
             var plan = SourcePlan.Build(localPath, options.Policy);
-            var info = FileInfoRecord.Of(localPath);
-            new TransferRequest(TransferOp.Put, options.Flags, options.Policy, remotePath, Path.GetFileName(localPath), plan.Length, info.ModifiedUnixMs, info.Mode).Write(_writer);
+            WriteRequest(localPath, remotePath, plan.Length, options.Policy, options.Flags);
             await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             var basis = await BasisIndex.ReadAsync(_reader, plan.Length, cancellationToken).ConfigureAwait(false);
             var end = await FileSender.SendAsync(localPath, plan, basis, _writer, progress, cancellationToken).ConfigureAwait(false);
-            await _reader.ExpectAsync(RecordType.Result, cancellationToken).ConfigureAwait(false);
-            var result = ResultRecord.Parse(_reader.Payload);
-            _reader.Release();
-            if (!result.Sha256.AsSpan().SequenceEqual(end.Sha256) || result.Length != end.Length)
-            {
-                throw new FileTransferException(TransferStatus.VerificationFailed, $"{remotePath}: the far side reports SHA-256 {Convert.ToHexStringLower(result.Sha256)}, expected {Convert.ToHexStringLower(end.Sha256)}");
-            }
-
-            var f = end.Figures;
-            return new TransferReport(localPath, remotePath, end.Length, Convert.ToHexStringLower(end.Sha256), Stopwatch.GetElapsedTime(started).TotalSeconds,
-                f.DiskBytesRead, result.WanBytes, result.CacheBytes, f.BasisBytes, f.ZeroBytes, f.GuestFreeBytes, basis.IsPartial, plan.Format);
+            return await ResultAsync(new PendingPush(localPath, remotePath, end, plan.Format, started, basis.IsPartial), cancellationToken).ConfigureAwait(false);
         });
+
+    /// <summary>
+    /// Sends a (small) file without a basis and without waiting for its RESULT: many such pushes share the round trips;
+    /// <see cref="CompletePushAsync"/> reads the RESULTs in the same order.
+    /// </summary>
+    public Task<PendingPush> StartPushAsync(string localPath, string remotePath, TransferOptions options, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var plan = SourcePlan.Build(localPath, options.Policy);
+            WriteRequest(localPath, remotePath, plan.Length, options.Policy, options.Flags | TransferFlags.NoBasis);
+            var end = await FileSender.SendAsync(localPath, plan, BasisIndex.Empty, _writer, null, cancellationToken).ConfigureAwait(false);
+            return new PendingPush(localPath, remotePath, end, plan.Format, started, Resumed: false);
+        });
+
+    /// <summary>Reads the RESULT of a push started by <see cref="StartPushAsync"/>.</summary>
+    public Task<TransferReport> CompletePushAsync(PendingPush push, CancellationToken cancellationToken) =>
+        Guard(() => ResultAsync(push, cancellationToken));
 
     /// <summary>Fetches <paramref name="remotePath"/> into the file <paramref name="localTarget"/>; <paramref name="size"/> receives the length once known.</summary>
     public Task<TransferReport> PullAsync(string remotePath, string localTarget, TransferOptions options, Action<long>? size, FileSender.Progress? progress, CancellationToken cancellationToken) =>
@@ -140,6 +147,29 @@ public sealed class FileTransferClient : IAsyncDisposable
                 _reader.Release();
             }
         });
+
+    private void WriteRequest(string localPath, string remotePath, long length, SendPolicy policy, TransferFlags flags)
+    {
+        var info = FileInfoRecord.Of(localPath);
+        new TransferRequest(TransferOp.Put, flags, policy, remotePath, Path.GetFileName(localPath), length, info.ModifiedUnixMs, info.Mode).Write(_writer);
+    }
+
+    private async Task<TransferReport> ResultAsync(PendingPush push, CancellationToken cancellationToken)
+    {
+        await _reader.ExpectAsync(RecordType.Result, cancellationToken).ConfigureAwait(false);
+        var result = ResultRecord.Parse(_reader.Payload);
+        _reader.Release();
+        var end = push.End;
+        if (!result.Sha256.AsSpan().SequenceEqual(end.Sha256) || result.Length != end.Length)
+        {
+            throw new FileTransferException(TransferStatus.VerificationFailed,
+                $"{push.RemotePath}: the far side reports SHA-256 {Convert.ToHexStringLower(result.Sha256)}, expected {Convert.ToHexStringLower(end.Sha256)}");
+        }
+
+        var f = end.Figures;
+        return new TransferReport(push.LocalPath, push.RemotePath, end.Length, Convert.ToHexStringLower(end.Sha256), Stopwatch.GetElapsedTime(push.Started).TotalSeconds,
+            f.DiskBytesRead, result.WanBytes, result.CacheBytes, f.BasisBytes, f.ZeroBytes, f.GuestFreeBytes, push.Resumed, push.Format);
+    }
 
     /// <summary>Ends the session: our side closes, then the server's end is awaited (bounded by <paramref name="cancellationToken"/>).</summary>
     public async Task CloseAsync(CancellationToken cancellationToken)

@@ -8,13 +8,15 @@ namespace WanAccel.Cli.Copy;
 /// <summary>A live bar per file (bytes, rate, ETA); when a file is done its line shows time, WAN bytes and reduction.</summary>
 internal sealed class SpectreCopyProgress(ProgressContext context) : ICopyProgress
 {
+    // Pipelined small files finish after later ones started: each job keeps its own bar.
+    private readonly Dictionary<CopyJob, ProgressTask> _tasks = new(ReferenceEqualityComparer.Instance);
     private ProgressTask? _task;
 
     public static Progress Create() => AnsiConsole.Progress()
         .AutoClear(false)
         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn());
 
-    public void Start(CopyJob job) => _task = context.AddTask(Markup.Escape(Path.GetFileName(job.Source.TrimEnd('/'))), maxValue: Math.Max(1, job.Size));
+    public void Start(CopyJob job) => _tasks[job] = _task = context.AddTask(Markup.Escape(Path.GetFileName(job.Source.TrimEnd('/'))), maxValue: Math.Max(1, job.Size));
 
     public void Size(long bytes) => _task!.MaxValue = Math.Max(1, bytes);
 
@@ -22,16 +24,21 @@ internal sealed class SpectreCopyProgress(ProgressContext context) : ICopyProgre
 
     public void Done(CopyJob job, TransferReport? report, string? error)
     {
+        if (!_tasks.Remove(job, out var task))
+        {
+            return;
+        }
+
         var name = Markup.Escape(Path.GetFileName(job.Source.TrimEnd('/')));
-        _task!.Description = report is null
+        task.Description = report is null
             ? $"{name} [red]failed[/]"
             : string.Create(CultureInfo.InvariantCulture, $"{name} [grey]{report.Seconds:0.0} s, WAN {WanReport.Bytes(report.WanBytes)} ({Reduction(report)})[/]");
         if (report is not null)
         {
-            _task.Value = _task.MaxValue;
+            task.Value = task.MaxValue;
         }
 
-        _task.StopTask();
+        task.StopTask();
     }
 
     internal static string Reduction(TransferReport report) =>

@@ -80,6 +80,32 @@ public sealed class CpCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cp_PipelinedSmallFiles_OneFailsInTheMiddle_TheOthersStillArrive()
+    {
+        var tree = Path.Combine(Local, "many");
+        Directory.CreateDirectory(Path.Combine(tree, "f20-sub"));
+        var names = Enumerable.Range(0, 40).Select(i => $"f{i:D2}.txt").Append("f20-sub/blocked.txt").ToList();
+        foreach (var name in names)
+        {
+            await File.WriteAllTextAsync(Path.Combine(tree, name), $"content of {name}", _timeout.Token);
+        }
+
+        // A file where the far side needs a directory: that one push fails, after some were sent behind it.
+        Directory.CreateDirectory(Path.Combine(Export, "many"));
+        await File.WriteAllTextAsync(Path.Combine(Export, "many", "f20-sub"), "in the way", _timeout.Token);
+
+        var exit = await CpCommand.RunAsync([tree, "core:/bench/"], _bed!.FileTransfer!, new TransferOptions(), recursive: true, quiet: true, json: false, _timeout.Token);
+
+        Assert.Equal(1, exit);
+        foreach (var name in names.Where(n => !n.StartsWith("f20-sub/", StringComparison.Ordinal)))
+        {
+            Assert.Equal($"content of {name}", await File.ReadAllTextAsync(Path.Combine(Export, "many", name), _timeout.Token));
+        }
+
+        Assert.Equal("in the way", await File.ReadAllTextAsync(Path.Combine(Export, "many", "f20-sub"), _timeout.Token));
+    }
+
+    [Fact]
     public async Task Cp_CommandLine_JsonSummary_HasTheFiguresOfEachFile()
     {
         var source = Path.Combine(Local, "disk.img");

@@ -14,4 +14,10 @@ public enum TransferFlags : byte
 
     /// <summary>Create missing parent directories of the target (recursive push).</summary>
     MakeParents = 4,
+
+    /// <summary>
+    /// PUT without a basis: the server sends no BASIS records and the client streams at once, so small files can be
+    /// pipelined (their RESULTs read later) instead of costing a round trip each.
+    /// </summary>
+    NoBasis = 8,
 }

@@ -37,7 +37,7 @@ public sealed record TransferRequest(TransferOp Op, TransferFlags Flags, SendPol
         var path = r.Text(ProtocolLimits.MaxPathBytes);
         var name = r.Text(255);
         r.End();
-        if (op is < TransferOp.Put or > TransferOp.List || policy > SendPolicy.SkipGuestFree || (byte)flags > 7)
+        if (op is < TransferOp.Put or > TransferOp.List || policy > SendPolicy.SkipGuestFree || (byte)flags > 15)
         {
             throw new FileTransferException(TransferStatus.ProtocolError, $"request op {(byte)op}, policy {(byte)policy} or flags {(byte)flags} not understood");
         }

@@ -10,11 +10,7 @@ namespace WanAccel.Appliance.FileTransfer;
 /// </summary>
 internal sealed class FileServiceEnd : IFlowEndpoint
 {
-    // Back-pressure as for a socket: the server pauses when 1 MiB waits for the encoder, and resumes at 512 KiB.
-    private static readonly PipeOptions PipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false);
-
-    private readonly Pipe _toServer = new(PipeOptions);
-    private readonly Pipe _fromServer = new(PipeOptions);
+    private readonly InProcessConnection _connection = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Task _serving;
 
@@ -24,10 +20,10 @@ internal sealed class FileServiceEnd : IFlowEndpoint
     }
 
     /// <summary>What the server writes, for the flow to encode.</summary>
-    public PipeReader Input => _fromServer.Reader;
+    public PipeReader Input => _connection.Input;
 
     /// <summary>What the flow decoded, for the server to read.</summary>
-    public PipeWriter Output => _toServer.Writer;
+    public PipeWriter Output => _connection.Output;
 
     public async Task CloseAsync(TimeSpan drainTimeout)
     {
@@ -65,20 +61,13 @@ internal sealed class FileServiceEnd : IFlowEndpoint
         await Task.Yield();
         try
         {
-            await server.RunAsync(new DuplexPipe(_toServer.Reader, _fromServer.Writer), _abort.Token).ConfigureAwait(false);
+            await server.RunAsync(_connection.Application, _abort.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             var error = e as IOException ?? new IOException($"The file service failed: {e.Message}", e);
-            await _fromServer.Writer.CompleteAsync(error).ConfigureAwait(false);
-            await _toServer.Reader.CompleteAsync(error).ConfigureAwait(false);
+            await _connection.Application.Output.CompleteAsync(error).ConfigureAwait(false);
+            await _connection.Application.Input.CompleteAsync(error).ConfigureAwait(false);
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input => input;
-
-        public PipeWriter Output => output;
     }
 }

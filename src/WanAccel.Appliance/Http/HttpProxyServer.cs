@@ -1,10 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Hosting;
 using Yarp.ReverseProxy.Forwarder;
@@ -30,17 +26,7 @@ internal sealed class HttpProxyServer : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<HttpProxyServer>();
         _peer = options.Peer ?? services.Options.PeerLink.Peers[0].Name;
 
-        // Like the metrics host: no configuration files, environment or logging providers of its own.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "wanaccel-http" });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(listen);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // VM images
-        });
-        builder.Services.AddLogging();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        var builder = EmbeddedWebHost.CreateBuilder("wanaccel-http", listen, loggerFactory, limits => limits.MaxRequestBodySize = null); // VM images
         builder.Services.AddRouting();
         builder.Services.AddReverseProxy().LoadFromMemory(YarpConfig.Routes(options), YarpConfig.Clusters(options));
         _clients = new PeerLinkHttpClientFactory(services, _peer);
@@ -61,10 +47,7 @@ internal sealed class HttpProxyServer : IAsyncDisposable
     /// <summary>Binds and starts serving; throws (IOException) when the address is in use.</summary>
     public void Start()
     {
-        _app.StartAsync().GetAwaiter().GetResult();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address);
-        LocalEndPoint = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+        LocalEndPoint = EmbeddedWebHost.Start(_app);
         HttpLog.Listening(_logger, LocalEndPoint, _peer);
     }
 

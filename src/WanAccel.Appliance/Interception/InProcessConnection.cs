@@ -3,9 +3,10 @@ using System.IO.Pipelines;
 namespace WanAccel.Appliance.Interception;
 
 /// <summary>
-/// A flow's local end inside this process: the application (e.g. the HTTP proxy's client) gets
-/// <see cref="ApplicationStream"/>, the flow gets the pipes. Both directions are bounded (1 MiB, like a socket's
-/// buffers), disposing the stream is a close (FIN), and a failed flow fails the application's reads and writes.
+/// A flow's local end inside this process: the application (the HTTP proxy's client, the file service) gets
+/// <see cref="Application"/> (or the same as <see cref="ApplicationStream"/>), the flow gets the other ends. Both
+/// directions are bounded (1 MiB, like a socket's buffers), completing the application's output is a close (FIN), and a
+/// failed flow fails the application's reads and writes.
 /// </summary>
 internal sealed class InProcessConnection : IFlowEndpoint
 {
@@ -14,9 +15,16 @@ internal sealed class InProcessConnection : IFlowEndpoint
     private readonly Pipe _fromApplication = new(PipeOptions);
     private readonly Pipe _toApplication = new(PipeOptions);
 
-    public InProcessConnection() => ApplicationStream = new DuplexPipeStream(_toApplication.Reader, _fromApplication.Writer);
+    public InProcessConnection()
+    {
+        Application = new DuplexPipe(_toApplication.Reader, _fromApplication.Writer);
+        ApplicationStream = new DuplexPipeStream(Application.Input, Application.Output);
+    }
 
     /// <summary>The application's end: reads what the far side sent, writes what goes to it.</summary>
+    public IDuplexPipe Application { get; }
+
+    /// <summary><see cref="Application"/> as a stream (disposing it closes both directions).</summary>
     public Stream ApplicationStream { get; }
 
     public PipeReader Input => _fromApplication.Reader;

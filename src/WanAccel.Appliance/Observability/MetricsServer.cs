@@ -1,11 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using WanAccel.Appliance.Hosting;
@@ -32,19 +28,12 @@ internal sealed class MetricsServer : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<MetricsServer>();
         _metrics = new ApplianceMetrics(appliance);
 
-        // The empty builder reads no configuration files or environment and adds no logging providers: this host is
-        // a component of the appliance, configured only by MetricsOptions and logging through the appliance's factory.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "wanaccel-metrics" });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        var builder = EmbeddedWebHost.CreateBuilder("wanaccel-metrics", listen, loggerFactory, limits =>
         {
-            kestrel.Listen(listen);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = 64; // scrapers and health probes, not clients
-            kestrel.Limits.MaxRequestBodySize = 0;
+            limits.MaxConcurrentConnections = 64; // scrapers and health probes, not clients
+            limits.MaxRequestBodySize = 0;
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         _app = builder.Build();
         _app.MapMetrics("/metrics", _metrics.Registry);
         _app.MapGet("/healthz", WriteHealthAsync);
@@ -62,10 +51,7 @@ internal sealed class MetricsServer : IAsyncDisposable
     /// <summary>Binds and starts serving; throws (IOException) when the address is in use.</summary>
     public void Start()
     {
-        _app.StartAsync().GetAwaiter().GetResult();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address);
-        LocalEndPoint = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+        LocalEndPoint = EmbeddedWebHost.Start(_app);
         MetricsLog.Listening(_logger, LocalEndPoint);
     }
 

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging.Abstractions;
 using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.FileTransfer.Protocol;
+using WanAccel.Appliance.Interception;
 
 namespace WanAccel.Appliance.Tests.FileTransfer;
 
@@ -155,7 +156,7 @@ public sealed class ProtocolTests
         var fromServer = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         await toServer.Writer.WriteAsync(input);
         await toServer.Writer.CompleteAsync();
-        await server.RunAsync(new Duplex(toServer.Reader, fromServer.Writer), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        await server.RunAsync(new DuplexPipe(toServer.Reader, fromServer.Writer), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
         var reader = new RecordReader(fromServer.Reader);
         var (count, last) = (0, RecordType.EndOfStream);
         while (await reader.ReadAsync(CancellationToken.None) is var type && type != RecordType.EndOfStream)
@@ -178,12 +179,5 @@ public sealed class ProtocolTests
         var value = parse(reader.Payload);
         reader.Release();
         return value;
-    }
-
-    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input => input;
-
-        public PipeWriter Output => output;
     }
 }

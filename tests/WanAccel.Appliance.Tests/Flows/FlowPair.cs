@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using WanAccel.Appliance.Flows;
 using WanAccel.Core.Knowledge;
 using WanAccel.Core.Storage;
+using WanAccel.Appliance.Interception;
 
 namespace WanAccel.Appliance.Tests.Flows;
 
@@ -80,13 +81,6 @@ internal sealed class FlowPair : IDisposable
 
     private LogChunkStore Open(string name) =>
         LogChunkStore.Open(new ChunkStoreOptions { Path = Path.Combine(_root, name), CapacityBytes = 1L << 30, SegmentBytes = 16L << 20 });
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
 }
 
 /// <summary>One running flow: the client and server ends the test drives, and both sessions.</summary>

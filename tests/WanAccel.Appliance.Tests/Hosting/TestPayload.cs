@@ -50,6 +50,9 @@ internal static class TestPayload
 
     public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexString(SHA256.HashData(data));
 
+    /// <summary>Asserts that the file at <paramref name="path"/> holds exactly <paramref name="expected"/> (SHA-256).</summary>
+    public static void AssertFileHolds(ReadOnlySpan<byte> expected, string path) => Assert.Equal(Hash(expected), Hash(File.ReadAllBytes(path)));
+
     private static byte[] RandomWord(Random random)
     {
         var word = new byte[random.Next(3, 12) + 1];

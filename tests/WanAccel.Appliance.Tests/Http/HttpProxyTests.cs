@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
@@ -26,12 +25,12 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
 
         // Upload (cold: the core has never seen these bytes).
         Assert.Equal(201, await Curl.RunAsync(null, pair.Token, "-T", work["vm.img"], proxy + "vm.img"));
-        AssertSameFile(image, Path.Combine(nginx.Root, "images", "vm.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(nginx.Root, "images", "vm.img"));
         var afterPut = pair.EdgeWanBytes();
 
         // Download: the core's encoder references what the edge sent it.
         Assert.Equal(200, await Curl.RunAsync(work["got.img"], pair.Token, proxy + "vm.img"));
-        AssertSameFile(image, work["got.img"]);
+        TestPayload.AssertFileHolds(image, work["got.img"]);
         var afterGet = pair.EdgeWanBytes();
 
         // A byte range, answered 206 by the origin and carried as is.
@@ -40,7 +39,7 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
 
         // A chunked upload that waits for 100-continue, of the same image under another name: warm.
         Assert.Equal(201, await Curl.RunAsync(null, pair.Token, "-T", work["vm.img"], "-H", "Transfer-Encoding: chunked", "-H", "Expect: 100-continue", proxy + "copy/vm2.img"));
-        AssertSameFile(image, Path.Combine(nginx.Root, "images", "copy", "vm2.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(nginx.Root, "images", "copy", "vm2.img"));
         var afterChunked = pair.EdgeWanBytes();
 
         // A file the edge never saw, put on the origin directly: a cold then a warm download.
@@ -50,8 +49,8 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
         var afterCold = pair.EdgeWanBytes();
         Assert.Equal(200, await Curl.RunAsync(work["other2"], pair.Token, proxy + "other.img"));
         var afterWarm = pair.EdgeWanBytes();
-        AssertSameFile(other, work["other1"]);
-        AssertSameFile(other, work["other2"]);
+        TestPayload.AssertFileHolds(other, work["other1"]);
+        TestPayload.AssertFileHolds(other, work["other2"]);
 
         var putWan = afterPut.Out;
         var getWan = afterGet.In - afterPut.In;
@@ -135,7 +134,4 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
         // The edge's forward rule is unused here; it needs some destination.
         return new AppliancePair(IPEndPoint.Parse("127.0.0.1:9"), tune: o => o.Name == "edge" ? o with { Http = http } : o);
     }
-
-    private static void AssertSameFile(byte[] expected, string path) =>
-        Assert.Equal(Convert.ToHexString(SHA256.HashData(expected)), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
@@ -21,17 +20,17 @@ public sealed class NfsThroughPairTests(ITestOutputHelper output)
         await using var pair = new AppliancePair(ganesha.Nfs, tune: o => o.Name == "edge" ? o with { Rules = [o.Rules[0] with { Protocol = "nfs" }, mountRule] } : o);
         await pair.WaitUpAsync();
         var url = ganesha.Url("vm.img", pair.EdgeRule, pair.Edge.RuleEndPoints["mount"]);
-        var image = Hosting.TestPayload.Create(ImageBytes, seed: 31);
+        var image = TestPayload.Create(ImageBytes, seed: 31);
         await File.WriteAllBytesAsync(work["vm.img"], image);
 
         await NfsCopyAsync(pair, work["vm.img"], url);
-        AssertSameFile(image, Path.Combine(ganesha.ExportPath, "vm.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(ganesha.ExportPath, "vm.img"));
         var afterWrite = pair.EdgeWanBytes();
         await NfsCopyAsync(pair, url, work["read1.img"]);
-        AssertSameFile(image, work["read1.img"]);
+        TestPayload.AssertFileHolds(image, work["read1.img"]);
         var afterRead = pair.EdgeWanBytes();
         await NfsCopyAsync(pair, url, work["read2.img"]);
-        AssertSameFile(image, work["read2.img"]);
+        TestPayload.AssertFileHolds(image, work["read2.img"]);
         var afterReadAgain = pair.EdgeWanBytes();
 
         var (write, read, readAgain) = (afterWrite.Out, afterRead.In - afterWrite.In, afterReadAgain.In - afterRead.In);
@@ -51,7 +50,4 @@ public sealed class NfsThroughPairTests(ITestOutputHelper output)
         var (code, output, error) = await ExternalProcess.RunAsync("nfs-cp", [from, to], pair.Token);
         Assert.True(code == 0, $"nfs-cp {from} {to} exited {code}: {error}{output}");
     }
-
-    private static void AssertSameFile(byte[] expected, string path) =>
-        Assert.Equal(Convert.ToHexString(SHA256.HashData(expected)), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
@@ -26,15 +25,15 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
         await using var pair = new AppliancePair(samba.EndPoint, tune: o => o.Name == "edge" ? o with { Rules = [o.Rules[0] with { Protocol = "smb" }] } : o);
         await pair.WaitUpAsync();
         var local = Directory.CreateDirectory(work["local"]).FullName;
-        var image = Hosting.TestPayload.Create(ImageBytes, seed: 21);
+        var image = TestPayload.Create(ImageBytes, seed: 21);
         await File.WriteAllBytesAsync(Path.Combine(local, "vm.img"), image);
 
         var put = await SmbAsync(pair, samba, "put vm.img vm.img", local);
-        AssertSameFile(image, Path.Combine(share, "vm.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(share, "vm.img"));
         var get = await SmbAsync(pair, samba, "get vm.img got.img", local);
-        AssertSameFile(image, Path.Combine(local, "got.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(local, "got.img"));
         var putAgain = await SmbAsync(pair, samba, "put vm.img copy.img", local);
-        AssertSameFile(image, Path.Combine(share, "copy.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(share, "copy.img"));
 
         output.WriteLine($"signing {signing}, image {ImageBytes} B: WAN put {put.WanBytesOut}, get {get.WanBytesIn}, second put {putAgain.WanBytesOut}");
         Assert.True(put.LanBytesIn > ImageBytes, $"smbclient sent {put.LanBytesIn} B");
@@ -59,7 +58,4 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
         Assert.Equal("smb", record.Protocol);
         return record.Statistics;
     }
-
-    private static void AssertSameFile(byte[] expected, string path) =>
-        Assert.Equal(Convert.ToHexString(SHA256.HashData(expected)), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
 }

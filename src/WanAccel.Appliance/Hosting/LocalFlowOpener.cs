@@ -9,13 +9,14 @@ internal static class LocalFlowOpener
     /// <summary>
     /// Opens a channel to <paramref name="peer"/> asking it to connect to the request's destination, waiting at most
     /// <see cref="FlowSettings.OpenTimeout"/> for the link; on failure ends <paramref name="record"/> and throws
-    /// <see cref="IOException"/> with a message fit for the client.
+    /// <see cref="IOException"/> with a message fit for the client (or, when <paramref name="cancellationToken"/> fired,
+    /// <see cref="OperationCanceledException"/>: the client gave up).
     /// </summary>
-    public static async Task<PeerChannel> OpenAsync(ApplianceServices services, FlowRecord record, string peer, FlowOpenRequest request)
+    public static async Task<PeerChannel> OpenAsync(ApplianceServices services, FlowRecord record, string peer, FlowOpenRequest request, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(services.Stopping);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(services.Stopping, cancellationToken);
             timeout.CancelAfter(services.Options.Flow.OpenTimeout);
             return await services.Peers.OpenChannelAsync(peer, request.ToBytes(), timeout.Token).ConfigureAwait(false);
         }
@@ -25,6 +26,7 @@ internal static class LocalFlowOpener
                 ? new IOException($"peer '{peer}' is not reachable (link down for {services.Options.Flow.OpenTimeout.TotalSeconds:0.#} s)")
                 : new IOException(e.Message, e);
             services.Runner.Fail(record, error);
+            cancellationToken.ThrowIfCancellationRequested();
             throw error;
         }
     }

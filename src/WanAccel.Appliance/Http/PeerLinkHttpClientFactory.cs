@@ -32,14 +32,14 @@ internal sealed class PeerLinkHttpClientFactory(ApplianceServices services, stri
     {
         base.ConfigureHandler(context, handler);
         var cluster = context.ClusterId;
-        handler.ConnectCallback = (connect, cancellationToken) => ConnectAsync(cluster, connect.DnsEndPoint);
+        handler.ConnectCallback = (connect, cancellationToken) => ConnectAsync(cluster, connect.DnsEndPoint, cancellationToken);
     }
 
-    private async ValueTask<Stream> ConnectAsync(string cluster, DnsEndPoint origin)
+    private async ValueTask<Stream> ConnectAsync(string cluster, DnsEndPoint origin, CancellationToken cancellationToken)
     {
         var destination = origin.Host.Contains(':', StringComparison.Ordinal) ? $"[{origin.Host}]:{origin.Port}" : $"{origin.Host}:{origin.Port}";
         var record = services.Flows.Register(cluster, "http", peer, destination, FlowOrigin.Local);
-        var channel = await LocalFlowOpener.OpenAsync(services, record, peer, new FlowOpenRequest(destination, cluster, "http")).ConfigureAwait(false);
+        var channel = await LocalFlowOpener.OpenAsync(services, record, peer, new FlowOpenRequest(destination, cluster, "http"), cancellationToken).ConfigureAwait(false);
         var local = new InProcessConnection();
         var context = new Flows.FlowContext(services.Store, services.Peers.KnowledgeOf(peer), services.FlowOptions);
         _connections.TryAdd(local, 0);

@@ -15,7 +15,7 @@ internal static class ClientDownload
         var started = Stopwatch.GetTimestamp();
         await using (var client = ExternalProgram.Start(program, arguments))
         {
-            var exited = client.WaitForExitAsync(cancellationToken);
+            var exited = client.WaitForSuccessAsync(cancellationToken);
             while (await Task.WhenAny(exited, Task.Delay(200, cancellationToken)).ConfigureAwait(false) != exited)
             {
                 progress?.Invoke(File.Exists(outputFile) ? new FileInfo(outputFile).Length : 0);

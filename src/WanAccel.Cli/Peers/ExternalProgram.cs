@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace WanAccel.Cli.Peers;
 
 /// <summary>
-/// A real third-party program (a server such as nginx, smbd or ganesha, or a client), which stays our child: standard input is
-/// closed, its output is kept for error messages. Dispose kills the whole tree and waits for it (PID 1 in a container
-/// may not reap orphans).
+/// A real third-party program (a server such as nginx, smbd, ganesha or <c>wanaccel serve</c>, or a client) that we
+/// started and stay the parent of: standard input is closed, its stdout and stderr lines are kept (interleaved as they
+/// arrive) for waits and error messages, every wait is bounded, and disposing kills it with its children and waits for
+/// it (PID 1 in a container may reap nothing). <see cref="Run"/> and <see cref="Execute"/> run short commands to their end.
 /// </summary>
 internal sealed class ExternalProgram : IAsyncDisposable
 {
@@ -16,41 +16,69 @@ internal sealed class ExternalProgram : IAsyncDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly List<string> _lines = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ExternalProgram(Process process)
+    private ExternalProgram(string name, Process process)
     {
+        Name = name;
         _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        _process.StandardInput.Close();
     }
+
+    /// <summary>Names it in messages (default: the program's file name).</summary>
+    public string Name { get; }
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>What the server wrote so far (standard output and error).</summary>
+    /// <summary>Everything it printed so far, stdout and stderr interleaved as they arrived.</summary>
     public string Output
     {
         get
         {
-            lock (_output)
+            lock (_lines)
             {
-                return _output.ToString();
+                return string.Join('\n', _lines);
             }
         }
     }
 
-    public static ExternalProgram Start(string program, IEnumerable<string> arguments)
+    public static ExternalProgram Start(string program, IEnumerable<string> arguments, string? name = null)
     {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        var process = new Process { StartInfo = StartInfo(program, arguments), EnableRaisingEvents = true };
+        var child = new ExternalProgram(name ?? Path.GetFileName(program), process);
+        process.OutputDataReceived += (_, e) => child.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Add(e.Data);
+        process.Exited += (_, _) => child.Add(null);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Runs a short command to its end; its stdout, or an exception with its output when it fails or hangs.</summary>
+    public static string Run(string program, params IEnumerable<string> arguments)
+    {
+        var (code, output, error) = Execute(program, arguments);
+        return code == 0 ? output : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {code}: {error.Trim()} {output.Trim()}");
+    }
+
+    /// <summary>Runs a short command to its end (60 s at most); its exit code, stdout and stderr.</summary>
+    public static (int Code, string Output, string Error) Execute(string program, params IEnumerable<string> arguments)
+    {
+        using var process = Process.Start(StartInfo(program, arguments))!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
-            start.ArgumentList.Add(argument);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in 60 s");
         }
 
-        return new ExternalProgram(Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}"));
+        process.WaitForExit(); // and the ends of its output
+        return (process.ExitCode, output.Result, error.Result);
     }
 
     /// <summary>
@@ -88,87 +116,156 @@ internal sealed class ExternalProgram : IAsyncDisposable
         return (IPEndPoint)probe.LocalEndPoint!;
     }
 
-    /// <summary>Waits until <paramref name="endPoint"/> accepts connections; throws when the server exits first or takes too long.</summary>
+    /// <summary>Waits until <paramref name="endPoint"/> accepts connections; throws when the program exits first or takes too long.</summary>
     public async Task WaitListeningAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {
-        await WaitAsync(async token =>
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(ReadyTimeout);
+        while (true)
         {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
+            using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
             {
-                await probe.ConnectAsync(endPoint, token).ConfigureAwait(false);
-                return true;
+                try
+                {
+                    await probe.ConnectAsync(endPoint, bound.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (SocketException)
+                {
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"{Name} not listening on {endPoint} after {ReadyTimeout.TotalSeconds:0} s:\n{Output}");
+                }
             }
-            catch (SocketException)
+
+            if (_process.HasExited)
             {
-                return false;
+                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before listening on {endPoint}:\n{Output}");
             }
-        }, $"listening on {endPoint}", cancellationToken).ConfigureAwait(false);
+
+            await Task.Delay(20, bound.Token).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>For a program that runs to its end (a set-up step): waits for it; throws unless it exits 0.</summary>
-    public async Task WaitForExitAsync(CancellationToken cancellationToken)
+    /// <summary>The first line (from the start) that matches; fails with the output so far after <paramref name="timeout"/> or at exit.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_lines)
+            {
+                if (_lines.FirstOrDefault(match) is { } line)
+                {
+                    return line;
+                }
+
+                changed = _changed.Task;
+            }
+
+            if (_process.HasExited)
+            {
+                await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false); // returns once every line is in
+                lock (_lines)
+                {
+                    if (_lines.FirstOrDefault(match) is { } last)
+                    {
+                        return last;
+                    }
+                }
+
+                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing {what}:\n{Output}");
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{Name} did not print {what} in {timeout.TotalSeconds} s:\n{Output}");
+            }
+        }
+    }
+
+    /// <summary>Waits for it to exit by itself; its exit code. Fails with its output after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit in {timeout.TotalSeconds} s:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>For a program that runs to its end (a client): waits for it; throws unless it exits 0.</summary>
+    public async Task WaitForSuccessAsync(CancellationToken cancellationToken)
     {
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         if (_process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{_process.StartInfo.FileName} exited {_process.ExitCode}: {Output}");
+            throw new InvalidOperationException($"{Name} exited {_process.ExitCode}:\n{Output}");
         }
     }
-
-    /// <summary>Waits until the server has written <paramref name="text"/>.</summary>
-    public Task WaitForOutputAsync(string text, CancellationToken cancellationToken) =>
-        WaitAsync(_ => Task.FromResult(Output.Contains(text, StringComparison.Ordinal)), $"'{text}'", cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            try
+            if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
             }
-            catch (InvalidOperationException)
-            {
-                // Exited meanwhile.
-            }
+        }
+        catch (InvalidOperationException)
+        {
+            // exited meanwhile
         }
 
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _process.WaitForExitAsync(bound.Token).ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
         _process.Dispose();
     }
 
-    private async Task WaitAsync(Func<CancellationToken, Task<bool>> ready, string what, CancellationToken cancellationToken)
+    private static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments)
     {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(ReadyTimeout);
-        while (!await ready(bound.Token).ConfigureAwait(false))
+        var info = new ProcessStartInfo(program)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited ({_process.ExitCode}) before {what}: {Output}");
-            }
-
-            try
-            {
-                await Task.Delay(20, bound.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{_process.StartInfo.FileName} not {what} after {ReadyTimeout.TotalSeconds:0} s: {Output}");
-            }
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
         }
+
+        return info;
     }
 
-    private void Append(string? line)
+    private void Add(string? line)
     {
-        if (line is not null)
+        TaskCompletionSource changed;
+        lock (_lines)
         {
-            lock (_output)
+            if (line is not null)
             {
-                _output.AppendLine(line);
+                _lines.Add(line);
             }
+
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        changed.TrySetResult();
     }
 }

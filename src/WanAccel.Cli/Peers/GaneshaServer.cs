@@ -58,7 +58,7 @@ internal sealed class GaneshaServer : IAsyncDisposable
             }, cancellationToken).ConfigureAwait(false);
             try
             {
-                await process.WaitForOutputAsync("NFS SERVER INITIALIZED", cancellationToken).ConfigureAwait(false);
+                await process.WaitForLineAsync(l => l.Contains("NFS SERVER INITIALIZED", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "its start").ConfigureAwait(false);
                 await process.WaitListeningAsync(mount, cancellationToken).ConfigureAwait(false);
             }
             catch

@@ -96,8 +96,7 @@ internal sealed class SambaServer : IAsyncDisposable
         try
         {
             var password = User[(User.IndexOf('%', StringComparison.Ordinal) + 1)..];
-            await using var add = ExternalProgram.Start("sh", ["-c", $"printf '%s\\n%s\\n' \"$1\" \"$1\" | \"$2\" -c \"$3\" -s -a root", "sh", password, smbpasswd, config]);
-            await add.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            ExternalProgram.Run("sh", "-c", "printf '%s\\n%s\\n' \"$1\" \"$1\" | \"$2\" -c \"$3\" -s -a root", "sh", password, smbpasswd, config);
         }
         catch
         {

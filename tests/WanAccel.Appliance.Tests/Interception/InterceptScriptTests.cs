@@ -1,4 +1,5 @@
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Cli.Peers;
 
 namespace WanAccel.Appliance.Tests.Interception;
 
@@ -115,5 +116,5 @@ public sealed class InterceptScriptTests
         Assert.Contains("chain output", ns.Run("nft", "list", "table", "inet", "wanaccel"), StringComparison.Ordinal);
     }
 
-    private static (int Code, string Output, string Error) Bash(string[] args) => ChildProcess.Execute("bash", [Script, .. args]);
+    private static (int Code, string Output, string Error) Bash(string[] args) => ExternalProgram.Execute("bash", [Script, .. args]);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Cli.Peers;
 
 namespace WanAccel.Appliance.Tests.Interception;
 
@@ -23,7 +24,7 @@ public sealed class InterceptionTestBed : IAsyncLifetime
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly List<NetworkNamespace> _namespaces = [];
-    private readonly List<ChildProcess> _appliances = [];
+    private readonly List<ExternalProgram> _appliances = [];
 
     public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("wanaccel-intercept-").FullName;
 
@@ -33,9 +34,9 @@ public sealed class InterceptionTestBed : IAsyncLifetime
 
     internal NetworkNamespace Origin { get; private set; } = null!;
 
-    internal ChildProcess EdgeAppliance { get; private set; } = null!;
+    internal ExternalProgram EdgeAppliance { get; private set; } = null!;
 
-    internal ChildProcess CoreAppliance { get; private set; } = null!;
+    internal ExternalProgram CoreAppliance { get; private set; } = null!;
 
     /// <summary>The script's options in both appliance namespaces: the benchmarking ranges, ports 9000–9002.</summary>
     public static string[] InstallOptions { get; } =
@@ -142,7 +143,7 @@ public sealed class InterceptionTestBed : IAsyncLifetime
         await EdgeAppliance.WaitForLineAsync(l => l.Contains("Peer link connection up: peer core", StringComparison.Ordinal), Timeout, "its link to the core");
     }
 
-    private ChildProcess Serve(NetworkNamespace ns, string name, object options)
+    private ExternalProgram Serve(NetworkNamespace ns, string name, object options)
     {
         var config = JsonSerializer.SerializeToNode(options)!.AsObject();
         config["Name"] = name;

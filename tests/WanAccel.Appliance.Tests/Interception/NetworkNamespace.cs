@@ -1,3 +1,5 @@
+using WanAccel.Cli.Peers;
+
 namespace WanAccel.Appliance.Tests.Interception;
 
 /// <summary>
@@ -11,7 +13,7 @@ internal sealed class NetworkNamespace : IDisposable
     public NetworkNamespace(string role)
     {
         Name = $"wanaccel-{role}-{Environment.ProcessId}-{Interlocked.Increment(ref s_created)}";
-        ChildProcess.Run("ip", "netns", "add", Name);
+        ExternalProgram.Run("ip", "netns", "add", Name);
         try
         {
             Ip("link", "set", "lo", "up");
@@ -43,19 +45,19 @@ internal sealed class NetworkNamespace : IDisposable
     public void Route(string network, string via) => Ip("route", "add", network, "via", via);
 
     /// <summary><c>ip -n NAME ARGS</c>.</summary>
-    public string Ip(params string[] args) => ChildProcess.Run("ip", ["-n", Name, .. args]);
+    public string Ip(params string[] args) => ExternalProgram.Run("ip", ["-n", Name, .. args]);
 
     /// <summary>Runs a short command inside the namespace to its end; its stdout.</summary>
-    public string Run(params string[] command) => ChildProcess.Run("ip", ["netns", "exec", Name, .. command]);
+    public string Run(params string[] command) => ExternalProgram.Run("ip", ["netns", "exec", Name, .. command]);
 
     /// <summary>Starts a program inside the namespace (<c>ip netns exec</c> execs it, so the child is the program itself).</summary>
-    public ChildProcess Start(string name, params string[] command) => ChildProcess.Start(name, "ip", ["netns", "exec", Name, .. command]);
+    public ExternalProgram Start(string name, params string[] command) => ExternalProgram.Start("ip", ["netns", "exec", Name, .. command], name);
 
     public void Dispose()
     {
         try
         {
-            ChildProcess.Run("ip", "netns", "delete", Name);
+            ExternalProgram.Run("ip", "netns", "delete", Name);
         }
         catch (InvalidOperationException)
         {

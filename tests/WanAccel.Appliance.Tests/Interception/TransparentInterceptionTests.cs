@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Cli.Peers;
 
 namespace WanAccel.Appliance.Tests.Interception;
 
@@ -92,7 +93,7 @@ public sealed partial class TransparentInterceptionTests(InterceptionTestBed bed
     }
 
     /// <summary>socat at the origin taking one connection and writing what it receives to <paramref name="file"/>; ready when it returns.</summary>
-    private async Task<ChildProcess> ListenAsync(bool ipv6, int port, string file)
+    private async Task<ExternalProgram> ListenAsync(bool ipv6, int port, string file)
     {
         var server = bed.Origin.Start("origin", "socat", "-d", "-d", "-u", $"TCP{(ipv6 ? 6 : 4)}-LISTEN:{port},reuseaddr", $"CREATE:{file}");
         try
@@ -108,7 +109,7 @@ public sealed partial class TransparentInterceptionTests(InterceptionTestBed bed
     }
 
     /// <summary>The client address the origin's socat -d -d reported: "accepting connection from AF=2 198.18.2.1:41234 on …" (IPv6 in brackets, in full).</summary>
-    private static IPAddress AcceptedFrom(ChildProcess server) =>
+    private static IPAddress AcceptedFrom(ExternalProgram server) =>
         AcceptedFromPattern().Match(server.Output) is { Success: true } m ? IPAddress.Parse(m.Groups[1].Value) : throw new InvalidOperationException($"no connection accepted:\n{server.Output}");
 
     [GeneratedRegex(@"accepting connection from AF=\d+ \[?([0-9A-Fa-f:.]+?)\]?:\d+ on")]

@@ -33,6 +33,11 @@ public sealed partial class StreamEncoder : IDisposable
     private readonly EncodeStep[] _steps;
     private EncodeStep _work;
 
+    // Positions where the caller wants chunk boundaries (file data edges a protocol parser found), ascending; the ones
+    // before _nextCut are behind the input already cut.
+    private readonly List<long> _cuts = [];
+    private int _nextCut;
+
     // The previous step while its ops are not written yet: a zero run continuing across the step boundary extends its
     // last Zero op instead of starting a new frame (one frame per run).
     private EncodeStep? _unwritten;
@@ -78,6 +83,19 @@ public sealed partial class StreamEncoder : IDisposable
     public bool IsCompleted { get; private set; }
 
     /// <summary>
+    /// Asks for a chunk boundary at stream position <paramref name="position"/> (the next byte belongs to a new
+    /// chunk), e.g. where a file's data starts in a protocol message, so the same file block becomes the same chunks
+    /// whatever framing surrounds it. Positions already cut, or not above the last one asked for, are ignored.
+    /// </summary>
+    public void CutAt(long position)
+    {
+        if (position > Position && (_cuts.Count == _nextCut || position > _cuts[^1]))
+        {
+            _cuts.Add(position);
+        }
+    }
+
+    /// <summary>
     /// Encodes as much of <paramref name="input"/> as can be cut into chunks now and writes the frames to
     /// <paramref name="output"/>. Returns the bytes consumed; the caller passes the rest again with more data appended.
     /// </summary>
@@ -89,8 +107,9 @@ public sealed partial class StreamEncoder : IDisposable
         // another thread and step n-1's literals are compressed by pool tasks; steps are written strictly in order.
         var consumed = 0;
         var plan = 0;
+        var origin = Position;
         EncodeStep? previous = null;
-        var (count, length) = Cut(input, consumed, isFinal, _plans[plan]);
+        var (count, length) = Cut(input, origin, consumed, isFinal, _plans[plan]);
         while (count > 0)
         {
             var next = consumed + length;
@@ -98,7 +117,7 @@ public sealed partial class StreamEncoder : IDisposable
             if (next < input.Length && _options.Parallelism > 1)
             {
                 var target = _plans[plan ^ 1];
-                cutNext = Task.Run(() => Cut(input, next, isFinal, target));
+                cutNext = Task.Run(() => Cut(input, origin, next, isFinal, target));
             }
 
             var step = PrepareStep(input.Slice(consumed, length), _plans[plan], count);
@@ -111,7 +130,7 @@ public sealed partial class StreamEncoder : IDisposable
             consumed = next;
             (count, length) = cutNext is not null
                 ? cutNext.GetAwaiter().GetResult()
-                : next < input.Length ? Cut(input, next, isFinal, _plans[plan ^ 1]) : (0, 0);
+                : next < input.Length ? Cut(input, origin, next, isFinal, _plans[plan ^ 1]) : (0, 0);
             plan ^= 1;
         }
 
@@ -150,16 +169,51 @@ public sealed partial class StreamEncoder : IDisposable
         _completed = true;
     }
 
-    /// <summary>Cuts the next step (about <see cref="StreamEncoderOptions.BatchBytes"/>) starting at <paramref name="start"/>.</summary>
-    private (int Count, int Length) Cut(ReadOnlyMemory<byte> input, int start, bool isFinal, Segment[] segments)
+    /// <summary>
+    /// Cuts the next step (about <see cref="StreamEncoderOptions.BatchBytes"/>) starting at <paramref name="start"/>
+    /// (stream position <paramref name="origin"/> + start), ending chunks at the positions asked for with <see cref="CutAt"/>.
+    /// </summary>
+    private (int Count, int Length) Cut(ReadOnlyMemory<byte> input, long origin, int start, bool isFinal, Segment[] segments)
     {
-        var remaining = input.Length - start;
-        var window = Math.Min(remaining, _options.BatchBytes + _segmenter.Lookahead);
-        var count = _segmenter.NextBatch(input.Span.Slice(start, window), isFinal && window == remaining, segments);
+        var count = 0;
         var length = 0;
-        for (var i = 0; i < count; i++)
+        while (true)
         {
-            length += segments[i].Length;
+            var at = start + length;
+            var remaining = input.Length - at;
+            var window = Math.Min(remaining, _options.BatchBytes - length + _segmenter.Lookahead);
+            var final = isFinal && window == remaining;
+            while (_nextCut < _cuts.Count && _cuts[_nextCut] <= origin + at)
+            {
+                _nextCut++;
+            }
+
+            if (_nextCut < _cuts.Count && _cuts[_nextCut] - origin - at <= window)
+            {
+                // The bytes before the boundary end as if the stream ended there (the segmenter cuts their tail).
+                window = (int)(_cuts[_nextCut] - origin - at);
+                final = true;
+            }
+
+            var cut = _segmenter.NextBatch(input.Span.Slice(at, window), final, segments.AsSpan(count));
+            var cutLength = 0;
+            for (var i = count; i < count + cut; i++)
+            {
+                cutLength += segments[i].Length;
+            }
+
+            count += cut;
+            length += cutLength;
+            if (cutLength < window || length >= _options.BatchBytes || count == segments.Length || at + window == input.Length)
+            {
+                break;
+            }
+        }
+
+        if (_nextCut == _cuts.Count && _nextCut > 0)
+        {
+            _cuts.Clear();
+            _nextCut = 0;
         }
 
         return (count, length);

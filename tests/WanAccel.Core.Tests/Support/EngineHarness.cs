@@ -48,9 +48,17 @@ internal sealed class EngineHarness : IDisposable
     }
 
     /// <summary>Encodes <paramref name="input"/> (fed in pieces of <paramref name="readBytes"/>) and decodes it; returns the result.</summary>
-    public TransferResult Transfer(byte[] input, int readBytes = 16 << 20)
+    public TransferResult Transfer(byte[] input, int readBytes = 16 << 20) => Transfer(input, [], readBytes);
+
+    /// <summary>As <see cref="Transfer(byte[], int)"/>, with chunk boundaries asked for at <paramref name="cuts"/> (ascending).</summary>
+    public TransferResult Transfer(byte[] input, IEnumerable<long> cuts, int readBytes = 16 << 20)
     {
         using var encoder = new StreamEncoder(Options, Knowledge);
+        foreach (var cut in cuts)
+        {
+            encoder.CutAt(cut);
+        }
+
         var frames = new FrameBuffer();
         LocalTransfer.Encode(new MemoryStream(input, writable: false), encoder, frames, readBytes);
         return Decode(input, encoder, frames);

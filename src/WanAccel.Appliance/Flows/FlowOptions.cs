@@ -29,4 +29,11 @@ public sealed record FlowOptions
     /// <c>new CodecPolicyOptions { Mode = CodecPolicyMode.Fixed, Fixed = spec }</c> is the configuration override.
     /// </summary>
     public CodecPolicyOptions CodecPolicy { get; init; } = new();
+
+    /// <summary>
+    /// In file data a protocol parser finds, chunks also end at every file offset that is a multiple of this (default
+    /// 64 KiB, the block size of <c>wanaccel cp</c>): a file block sent by SMB, NFS, HTTP or <c>wanaccel cp</c>, in
+    /// messages of any size that is a multiple of it, becomes the same chunks.
+    /// </summary>
+    public int FileAnchorBytes { get; init; } = 64 * 1024;
 }

@@ -14,7 +14,7 @@ internal sealed partial class FlowSession
     private async Task DownstreamAsync(CancellationToken cancellationToken)
     {
         var reader = _channel.Input;
-        var output = new PipeDecoderOutput(_local.Output);
+        var output = new PipeDecoderOutput(_local.Output, _tap);
         using var decoder = new StreamDecoder(_context.Store, output, _feedback, _context.Options.Decoder, _context.PeerKnowledge);
         Decoded = decoder.Statistics;
         var localDone = false;
@@ -22,6 +22,8 @@ internal sealed partial class FlowSession
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
+            var wanBefore = Statistics.WanBytesIn;
+            var lanBefore = _tap?.OutputPosition ?? 0;
             await EngineGate.Decoders.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -47,6 +49,7 @@ internal sealed partial class FlowSession
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
+            _tap?.Files.Attribute(_tap.Receiving, lanBefore, _tap.OutputPosition, Statistics.WanBytesIn - wanBefore);
             Statistics.SetPassthroughIn(decoder.Statistics.PassthroughBytes);
 
             if (output.Unflushed > 0)

@@ -62,6 +62,7 @@ internal sealed partial class FlowSession
                 var taken = buffer.Slice(0, take);
                 taken.CopyTo(staging.AsSpan(filled));
                 _retained.Append(taken);
+                _tap?.LocalInput(taken);
                 reader.AdvanceTo(taken.End);
                 Statistics.AddLanIn(take);
                 filled += take;
@@ -85,6 +86,13 @@ internal sealed partial class FlowSession
                     passthrough = StreamClassifier.PassesThrough(streamClass);
                     Statistics.SetSentClass(streamClass);
                     FlowLog.Classified(_logger, streamClass, filled, passthrough);
+                }
+
+                if (!passthrough && _tap is { Files.IsEncrypted: true })
+                {
+                    // The protocol turned to encryption mid-stream (SMB3 transform): nothing after this repeats.
+                    passthrough = true;
+                    FlowLog.Classified(_logger, StreamClass.HighEntropy, filled, passthrough: true);
                 }
 
                 var contentPassthrough = passthrough && streamClass is StreamClass.Compressed or StreamClass.HighEntropy;
@@ -141,6 +149,8 @@ internal sealed partial class FlowSession
     private async ValueTask<int> EncodeAsync(byte[] staging, int filled, bool flush, bool end, CancellationToken cancellationToken)
     {
         var consumed = 0;
+        var start = _encoder.Position;
+        _tap?.Files.CutsWithin(_tap.Sending, start, start + filled, _cutAt);
         var cost = await WriteChannelAsync(
             (writer, s) =>
             {
@@ -155,6 +165,7 @@ internal sealed partial class FlowSession
             (Session: this, Staging: staging, Filled: filled, Flush: flush, End: end),
             cancellationToken,
             gate: EngineGate.Encoders).ConfigureAwait(false);
+        _tap?.Files.Attribute(_tap.Sending, start, start + consumed, cost.Bytes);
         var before = _codecPolicy.Current;
         if (_codecPolicy.Observe(new CodecSample(consumed, cost.Bytes, cost.Writing, cost.Flushing)))
         {
@@ -180,6 +191,7 @@ internal sealed partial class FlowSession
             (Encoder: _encoder, Staging: staging, Filled: filled, End: end),
             cancellationToken).ConfigureAwait(false);
         Statistics.AddPassthroughOut(filled);
+        _tap?.Files.Attribute(_tap.Sending, _encoder.Position - filled, _encoder.Position, filled);
         return filled;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WanAccel.Appliance.Protocols;
 using WanAccel.Core.Codec;
 using WanAccel.Core.Compression;
 using WanAccel.Core.Wire;
@@ -28,16 +29,21 @@ internal sealed partial class FlowSession : IDisposable
     private readonly TimeProvider _time;
     private readonly AdaptiveCodecPolicy _codecPolicy;
     private readonly ILogger _logger;
+    private readonly ProtocolTap? _tap;
+    private readonly Action<long> _cutAt;
 
-    public FlowSession(IDuplexPipe local, IDuplexPipe channel, FlowContext context, TimeProvider? time = null, ILogger? logger = null)
+    /// <param name="tap">The protocol parser of this flow, if its protocol has one: it sees every local byte, and its file data edges become chunk boundaries.</param>
+    public FlowSession(IDuplexPipe local, IDuplexPipe channel, FlowContext context, TimeProvider? time = null, ILogger? logger = null, ProtocolTap? tap = null)
     {
         _local = local;
+        _tap = tap;
         _channel = channel;
         _context = context;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _codecPolicy = new AdaptiveCodecPolicy(context.Options.CodecPolicy, _time);
         _encoder = new StreamEncoder(context.Options.Encoder with { Codec = _codecPolicy.Current }, context.PeerKnowledge, context.Store);
+        _cutAt = _encoder.CutAt;
         Statistics.SetCodec(_codecPolicy.Current, switched: false);
     }
 

@@ -1,20 +1,28 @@
 using System.IO.Pipelines;
+using WanAccel.Appliance.Protocols;
 using WanAccel.Core.Codec;
 
 namespace WanAccel.Appliance.Flows;
 
-/// <summary>Decoder output into a pipe towards a local socket; zero runs are written as zero bytes.</summary>
-internal sealed class PipeDecoderOutput(PipeWriter writer) : IDecoderOutput
+/// <summary>Decoder output into a pipe towards a local socket; zero runs are written as zero bytes. A protocol tap sees every byte written.</summary>
+internal sealed class PipeDecoderOutput(PipeWriter writer, ProtocolTap? tap = null) : IDecoderOutput
 {
     private const int ZeroBlock = 64 * 1024;
+
+    private Memory<byte> _lent;
 
     /// <summary>Bytes written since the last flush (the pump flushes to apply back-pressure).</summary>
     public long Unflushed { get; private set; }
 
-    public Span<byte> GetSpan(int sizeHint) => writer.GetSpan(sizeHint);
+    public Span<byte> GetSpan(int sizeHint)
+    {
+        _lent = writer.GetMemory(sizeHint);
+        return _lent.Span;
+    }
 
     public void Advance(int count)
     {
+        tap?.LocalOutput(_lent[..count]);
         writer.Advance(count);
         Unflushed += count;
     }
@@ -24,7 +32,9 @@ internal sealed class PipeDecoderOutput(PipeWriter writer) : IDecoderOutput
         while (count > 0)
         {
             var n = (int)Math.Min(count, ZeroBlock);
-            writer.GetSpan(n)[..n].Clear();
+            var block = writer.GetMemory(n)[..n];
+            block.Span.Clear();
+            tap?.LocalOutput(block);
             writer.Advance(n);
             count -= n;
             Unflushed += n;

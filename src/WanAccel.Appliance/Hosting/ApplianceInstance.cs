@@ -5,6 +5,7 @@ using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Observability;
+using WanAccel.Appliance.Protocols;
 using WanAccel.Core.Storage;
 
 namespace WanAccel.Appliance.Hosting;
@@ -38,7 +39,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
             Store = _store,
             FlowOptions = options.Flow.ToFlowOptions(),
             Flows = Flows,
-            Runner = new FlowRunner(Flows, logger, options.ShutdownTimeout),
+            Runner = new FlowRunner(Flows, Files, logger, options.ShutdownTimeout),
             Logger = logger,
             Stopping = _stopping.Token,
             Aborting = _aborting.Token,
@@ -56,6 +57,9 @@ public sealed class ApplianceInstance : IAsyncDisposable
     public PeerIdentity Identity { get; }
 
     public FlowRegistry Flows { get; } = new();
+
+    /// <summary>File traffic the protocol parsers saw (for the metrics).</summary>
+    internal FileTotals Files { get; } = new();
 
     public IChunkStore Store => _store;
 

@@ -2,11 +2,12 @@ using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Flows;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
+using WanAccel.Appliance.Protocols;
 
 namespace WanAccel.Appliance.Hosting;
 
 /// <summary>Runs one flow between a local socket and a peer channel, tracks it, and ends both cleanly or with a reset.</summary>
-internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan drainTimeout)
+internal sealed class FlowRunner(FlowRegistry registry, FileTotals files, ILogger logger, TimeSpan drainTimeout)
 {
     /// <summary>Ends a flow that failed before its session started (no channel, no destination).</summary>
     public void Fail(FlowRecord record, Exception error)
@@ -19,7 +20,8 @@ internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan
     {
         ApplianceLog.FlowStarted(logger, record.Id, record.Rule, record.Origin, record.Destination, record.Peer);
         Exception? error = null;
-        using var session = new FlowSession(local, channel, context, logger: logger);
+        var tap = ProtocolParsers.TapFor(record, files, context.Options.FileAnchorBytes, logger);
+        using var session = new FlowSession(local, channel, context, logger: logger, tap: tap);
         record.Session = session;
         try
         {
@@ -36,6 +38,7 @@ internal sealed class FlowRunner(FlowRegistry registry, ILogger logger, TimeSpan
         }
         finally
         {
+            tap?.Files.Complete();
             registry.Complete(record, error);
         }
 

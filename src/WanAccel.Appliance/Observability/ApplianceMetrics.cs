@@ -13,6 +13,7 @@ internal sealed class ApplianceMetrics : IDisposable
     private readonly FlowMetrics _flows;
     private readonly StoreMetrics _store;
     private readonly PeerMetrics _peers;
+    private readonly FileMetrics _files;
 
     public ApplianceMetrics(ApplianceInstance appliance)
     {
@@ -34,6 +35,7 @@ internal sealed class ApplianceMetrics : IDisposable
         appliance.Flows.Refused += refusal => errors.WithLabels(refusal == FlowRefusal.NotRedirected ? FlowErrorKind.ClientRefused : FlowErrorKind.RequestRefused).Inc();
         _store = new StoreMetrics(factory, appliance.Store, errors);
         _peers = new PeerMetrics(factory, appliance.Peers);
+        _files = new FileMetrics(factory, appliance.Files);
         Registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -45,6 +47,7 @@ internal sealed class ApplianceMetrics : IDisposable
         _flows.Collect();
         _store.Collect();
         _peers.Collect();
+        _files.Collect();
     }
 
     /// <summary>Stops following the flow registry.</summary>

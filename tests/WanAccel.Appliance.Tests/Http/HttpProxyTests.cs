@@ -21,6 +21,7 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
         await pair.WaitUpAsync();
         var proxy = $"http://{pair.Edge.HttpEndPoint}/images/";
         var image = TestPayload.Create(ImageBytes, seed: 11);
+        "vhdxfile"u8.CopyTo(image); // a VHDX by its signature, for the per-file-type metrics
         await File.WriteAllBytesAsync(work["vm.img"], image);
 
         // Upload (cold: the core has never seen these bytes).
@@ -61,11 +62,21 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
         Assert.True(putWan < ImageBytes * 0.8, $"cold upload sent {putWan} B for {ImageBytes}");
         Assert.True(coldGetWan < ImageBytes * 0.8, $"cold download received {coldGetWan} B for {ImageBytes}");
         Assert.True(getWan < ImageBytes / 20, $"download of the uploaded image received {getWan} B");
-        // Chunked encoding puts a size line into the byte stream every few tens of KiB; the chunks that hold one are
-        // new to the cache (about one in eight at curl's 64 KiB), the rest are references.
+        // Chunked encoding puts a size line into the byte stream every 65,524 bytes (curl): the chunk holding one is new
+        // to the cache (about one in eight), while chunks still end at every 64 KiB of the file as in the first upload.
         Assert.True(chunkedWan < ImageBytes / 5, $"second (chunked) upload sent {chunkedWan} B");
         Assert.True(warmGetWan < ImageBytes / 20, $"warm download received {warmGetWan} B");
         Assert.All(pair.Edge.Flows.Active.Concat(pair.EdgeEnded), r => Assert.Equal("http", r.Protocol));
+
+        // Per file type: the VHDX went up twice and came down once (plus the range, a .img by name); the other file twice.
+        var images = pair.Edge.Files.For("http", vmImage: true);
+        var others = pair.Edge.Files.For("http", vmImage: false);
+        Assert.Equal(2L * ImageBytes, images.WrittenBytes);
+        Assert.Equal(ImageBytes + 1_000_000L, images.ReadBytes);
+        Assert.Equal(2L * ImageBytes, others.ReadBytes);
+        Assert.Equal(0, others.WrittenBytes);
+        Assert.Equal((4L, 2L), (images.Files, others.Files));
+        Assert.InRange(images.WanBytes, 1, afterChunked.In + afterChunked.Out);
         Assert.Equal(0, pair.Edge.Flows.Failed + pair.Core.Flows.Failed);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Hosting;
+using WanAccel.Appliance.Protocols.FileTransfer;
 using WanAccel.Appliance.Protocols.Http;
 
 namespace WanAccel.Appliance.Protocols;
@@ -14,6 +15,7 @@ internal static class ProtocolParsers
         Func<IProtocolEvents, IProtocolParser>? create = protocol switch
         {
             "http" => events => new Http1Parser(events),
+            "file" => events => new FileTransferParser(events),
             _ => null,
         };
         if (create is null)

@@ -1,5 +1,6 @@
 using System.Net;
 using WanAccel.Appliance.FileTransfer;
+using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Tests.Hosting;
 using WanAccel.Appliance.WanEmulation;
 
@@ -13,7 +14,7 @@ internal sealed class FileTransferBed : IAsyncDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("wanaccel-cp-").FullName;
 
-    private FileTransferBed(WanEmulatorOptions? wan)
+    private FileTransferBed(WanEmulatorOptions? wan, Func<ApplianceOptions, ApplianceOptions>? tuneEdge)
     {
         Directory.CreateDirectory(ReadWrite);
         Directory.CreateDirectory(ReadOnly);
@@ -29,7 +30,7 @@ internal sealed class FileTransferBed : IAsyncDisposable
                     new ExportOptions { Name = "wo", Path = WriteOnly, Access = ExportAccess.Write },
                 ],
             }
-            : o with { FileTransfer = new FileTransferOptions { Listen = "127.0.0.1:0" } }, wan: wan);
+            : (tuneEdge ?? (e => e))(o with { FileTransfer = new FileTransferOptions { Listen = "127.0.0.1:0" } }), wan: wan);
     }
 
     public AppliancePair Pair { get; }
@@ -49,9 +50,10 @@ internal sealed class FileTransferBed : IAsyncDisposable
 
     public CancellationToken Token => Pair.Token;
 
-    public static async Task<FileTransferBed> StartAsync(WanEmulatorOptions? wan = null)
+    /// <param name="tuneEdge">More edge configuration (e.g. an HTTP proxy), applied after the cp port's.</param>
+    public static async Task<FileTransferBed> StartAsync(WanEmulatorOptions? wan = null, Func<ApplianceOptions, ApplianceOptions>? tuneEdge = null)
     {
-        var bed = new FileTransferBed(wan);
+        var bed = new FileTransferBed(wan, tuneEdge);
         await bed.Pair.WaitUpAsync();
         return bed;
     }

@@ -130,19 +130,18 @@ public sealed class HttpProxyTests(ITestOutputHelper output)
     }
 
     /// <summary>A real nginx with WebDAV PUT serving <c>work/root</c>.</summary>
-    private static Task<NginxServer> StartNginxAsync(TempDirectory work) =>
+    internal static Task<NginxServer> StartNginxAsync(TempDirectory work) =>
         NginxServer.StartAsync(Directory.CreateDirectory(work["root"]).FullName, work["nginx"], webDav: true, CancellationToken.None);
 
-    private static AppliancePair Proxied(string origin, Func<HttpClusterOptions, HttpClusterOptions>? cluster = null)
-    {
-        var http = new HttpProxyOptions
-        {
-            Listen = "127.0.0.1:0",
-            Routes = [new HttpRouteOptions { Name = "all", Cluster = "origin" }],
-            Clusters = [(cluster ?? (c => c))(new HttpClusterOptions { Name = "origin", Destinations = [origin] })],
-        };
-
+    private static AppliancePair Proxied(string origin, Func<HttpClusterOptions, HttpClusterOptions>? cluster = null) =>
         // The edge's forward rule is unused here; it needs some destination.
-        return new AppliancePair(IPEndPoint.Parse("127.0.0.1:9"), tune: o => o.Name == "edge" ? o with { Http = http } : o);
-    }
+        new(IPEndPoint.Parse("127.0.0.1:9"), tune: o => o.Name == "edge" ? o with { Http = ProxyTo(origin, cluster) } : o);
+
+    /// <summary>An edge HTTP proxy on a free port, every path routed to <paramref name="origin"/>.</summary>
+    internal static HttpProxyOptions ProxyTo(string origin, Func<HttpClusterOptions, HttpClusterOptions>? cluster = null) => new()
+    {
+        Listen = "127.0.0.1:0",
+        Routes = [new HttpRouteOptions { Name = "all", Cluster = "origin" }],
+        Clusters = [(cluster ?? (c => c))(new HttpClusterOptions { Name = "origin", Destinations = [origin] })],
+    };
 }

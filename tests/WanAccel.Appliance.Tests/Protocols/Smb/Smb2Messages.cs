@@ -199,6 +199,15 @@ internal static class Smb2Messages
         return RawFrame(message);
     }
 
+    /// <summary>Overwrites a little-endian field of <paramref name="size"/> bytes (1 to 4) at <paramref name="offset"/>.</summary>
+    public static byte[] Patch(byte[] bytes, int offset, int size, uint value)
+    {
+        Span<byte> le = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(le, value);
+        le[..size].CopyTo(bytes.AsSpan(offset));
+        return bytes;
+    }
+
     public static byte[] Request(Smb2Command command, ulong messageId, uint treeId, byte[] body) =>
         Message(command, messageId, body, flags: 0, status: 0, treeId: treeId);
 

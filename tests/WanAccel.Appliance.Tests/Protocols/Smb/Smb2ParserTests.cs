@@ -358,13 +358,4 @@ public sealed class Smb2ParserTests
 
     private static void Feed(Smb2Parser parser, StreamDirection direction, byte[] bytes) =>
         parser.Feed(direction, new ReadOnlySequence<byte>(bytes));
-
-    /// <summary>Overwrites a little-endian field of <paramref name="size"/> bytes.</summary>
-    private static byte[] Patch(byte[] bytes, int offset, int size, uint value)
-    {
-        Span<byte> le = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(le, value);
-        le[..size].CopyTo(bytes.AsSpan(offset));
-        return bytes;
-    }
 }

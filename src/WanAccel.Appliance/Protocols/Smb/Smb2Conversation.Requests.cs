@@ -51,7 +51,7 @@ internal sealed partial class Smb2Conversation
             Smb2Command.Create => Create(prefix, length, ref request),
             Smb2Command.Close => Close(prefix, chainCreate, ref request),
             Smb2Command.Read => Read(prefix, chainCreate, ref request),
-            Smb2Command.Write => Write(prefix, messageStart, length, chainCreate, out write),
+            Smb2Command.Write => Write(prefix, messageStart, length, out write),
             _ => MessageStep.Done(0),
         };
         if (step.Kind != MessageStepKind.Done)
@@ -148,7 +148,7 @@ internal sealed partial class Smb2Conversation
     /// Validates a WRITE request; <paramref name="data"/> is the inline data it carries, which lies ahead in the stream
     /// (after the fixed part just read), or null when there is none or its file is not known yet.
     /// </summary>
-    private static MessageStep Write(ReadOnlySpan<byte> prefix, long messageStart, int length, ulong? chainCreate, out WriteData? data)
+    private static MessageStep Write(ReadOnlySpan<byte> prefix, long messageStart, int length, out WriteData? data)
     {
         var message = new WriteRequest(prefix);
         data = null;
@@ -169,7 +169,7 @@ internal sealed partial class Smb2Conversation
 
         // The FileId of a related WRITE after a CREATE comes in the CREATE's response, which the server sends only
         // after the whole compound arrived: too late to report this payload before it passes.
-        if (message.FileId != Smb2Header.RelatedFileId || chainCreate is null)
+        if (message.FileId != Smb2Header.RelatedFileId)
         {
             data = new WriteData(message.FileId, messageStart + message.DataOffset, (long)message.Offset, (int)message.Length);
         }

@@ -140,14 +140,17 @@ internal sealed partial class Smb2Conversation
         return MessageStep.Done(0);
     }
 
-    /// <summary>The request's file: its own FileId, or for a related request the FileId its chain's CREATE got.</summary>
+    /// <summary>
+    /// The request's file: its own FileId, or for a related request the FileId its chain's CREATE got; null when that
+    /// is not known (a related request after something other than a CREATE).
+    /// </summary>
     private UInt128? FileOf(PendingRequest request)
     {
-        if (request.FileId != Smb2Header.RelatedFileId || request.ChainCreate is not { } create)
+        if (request.FileId != Smb2Header.RelatedFileId)
         {
             return request.FileId;
         }
 
-        return _lastCreate is { } last && last.MessageId == create ? last.FileId : null;
+        return request.ChainCreate is { } create && _lastCreate is { } last && last.MessageId == create ? last.FileId : null;
     }
 }

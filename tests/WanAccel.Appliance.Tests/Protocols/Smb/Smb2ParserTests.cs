@@ -95,6 +95,20 @@ public sealed class Smb2ParserTests
     }
 
     [Fact]
+    public void Feed_RelatedFileIdWithoutCreateBefore_NoEventForAnUnknownFile()
+    {
+        // "The previous request's file" after no CREATE (or with the related flag on a frame's first message) is not
+        // known to the parser: nothing is reported rather than a made-up file.
+        var capture = OpenedCapture()
+            .Client(Frame(Related(Read(5, 7, UInt128.MaxValue, 0, 10))), Frame(Echo(6), Related(Write(7, 7, UInt128.MaxValue, 0, new byte[10])), Related(Close(8, 7, UInt128.MaxValue))))
+            .Server(Frame(ReadResponse(5, new byte[10])), Frame(EchoResponse(6), WriteResponse(7, 10), CloseResponse(8)));
+
+        var events = CaptureReplay.Replay(capture).Events;
+
+        Assert.Equal<ParserEvent>([new ParserEvent.Opened(File1, @"\\srv\share\a.img")], events);
+    }
+
+    [Fact]
     public void Feed_RelatedRequestWithOwnFileId_UsesIt()
     {
         var capture = Opened()

@@ -27,7 +27,7 @@ internal sealed partial class Smb2Conversation
 
         if (header.Status != NtStatus.Success)
         {
-            Complete(header.MessageId, out _);
+            Complete(header.MessageId);
             return MessageStep.Done(length); // an error response: nothing happened to a file
         }
 
@@ -43,7 +43,7 @@ internal sealed partial class Smb2Conversation
         }
 
         // A final response: the request is done with (should the response turn out malformed, the parser stops anyway).
-        Complete(header.MessageId, out _);
+        Complete(header.MessageId);
         step = command switch
         {
             Smb2Command.Create => Created(header.MessageId, prefix, request),

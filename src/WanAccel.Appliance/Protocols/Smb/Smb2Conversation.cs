@@ -111,16 +111,13 @@ internal sealed partial class Smb2Conversation(IProtocolEvents events)
         return prefix.Length < fixedLength ? MessageStep.More(fixedLength) : null;
     }
 
-    /// <summary>Forgets a request once its final response is read; false when there was none.</summary>
-    private bool Complete(ulong messageId, out PendingRequest request)
+    /// <summary>Forgets a request once its final response is read.</summary>
+    private void Complete(ulong messageId)
     {
-        if (!_pending.Remove(messageId, out request))
+        if (_pending.Remove(messageId, out var request))
         {
-            return false;
+            Release(request.Name);
         }
-
-        Release(request.Name);
-        return true;
     }
 
     /// <summary>Counts a name (and its entry) against the retained budget; false when it would exceed it.</summary>

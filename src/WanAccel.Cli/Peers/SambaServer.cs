@@ -23,15 +23,17 @@ internal sealed class SambaServer : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
-    /// <summary>smbclient's configuration: signing as the server requires it, no encryption.</summary>
+    /// <summary>smbclient's configuration: signing and encryption as the server requires them.</summary>
     public string ClientConfig { get; }
 
     /// <param name="share">The shared directory.</param>
     /// <param name="stateDirectory">Where smbd keeps its configuration, databases and logs.</param>
     /// <param name="signing">Server signing: <c>disabled</c> or <c>mandatory</c>.</param>
     /// <param name="readOnly">Whether clients may write.</param>
-    public static async Task<SambaServer> StartAsync(string share, string stateDirectory, string signing, bool readOnly, CancellationToken cancellationToken)
+    /// <param name="encrypt">Whether server and client require SMB3 encryption (<c>smb encrypt = required</c>).</param>
+    public static async Task<SambaServer> StartAsync(string share, string stateDirectory, string signing, bool readOnly, CancellationToken cancellationToken, bool encrypt = false)
     {
+        var encryption = encrypt ? "required" : "off";
         var smbd = RequiredProgram.Find("smbd", "samba");
         var smbpasswd = RequiredProgram.Find("smbpasswd", "samba");
         var d = stateDirectory;
@@ -44,7 +46,7 @@ internal sealed class SambaServer : IAsyncDisposable
         await File.WriteAllTextAsync(clientConfig, $"""
             [global]
             client signing = {(signing == "mandatory" ? "required" : "disabled")}
-            client smb encrypt = off
+            client smb encrypt = {encryption}
             client min protocol = SMB2_02
 
             """, cancellationToken).ConfigureAwait(false);
@@ -79,7 +81,7 @@ internal sealed class SambaServer : IAsyncDisposable
                 usershare path =
                 registry shares = no
                 server signing = {signing}
-                server smb encrypt = off
+                server smb encrypt = {encryption}
 
                 [share]
                 path = {share}

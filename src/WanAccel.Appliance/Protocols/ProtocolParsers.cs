@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Protocols.FileTransfer;
 using WanAccel.Appliance.Protocols.Http;
+using WanAccel.Appliance.Protocols.Smb;
 
 namespace WanAccel.Appliance.Protocols;
 
@@ -16,6 +17,7 @@ internal static class ProtocolParsers
         {
             "http" => events => new Http1Parser(events),
             "file" => events => new FileTransferParser(events),
+            "smb" => events => new Smb2Parser(events),
             _ => null,
         };
         if (create is null)

@@ -1,3 +1,4 @@
+using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
@@ -44,6 +45,37 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
         Assert.True(get.WanBytesIn < ImageBytes / 50, $"get received {get.WanBytesIn} B");
         Assert.True(putAgain.WanBytesOut < ImageBytes / 50, $"second put sent {putAgain.WanBytesOut} B");
         Assert.Equal(0, pair.Edge.Flows.Failed + pair.Core.Flows.Failed);
+    }
+
+    [ToolFact("smbd", "smbclient")]
+    public async Task Put_OfAnImageMovedBeforeByWanaccelCp_IsWarm_AndCountsAsAVmImage()
+    {
+        using var work = new TempDirectory();
+        var share = Directory.CreateDirectory(work["share"]).FullName;
+        var export = Directory.CreateDirectory(work["export"]).FullName;
+        await using var samba = await SambaServer.StartAsync(share, work["samba"], "disabled", readOnly: false, CancellationToken.None);
+        await using var pair = new AppliancePair(samba.EndPoint, tune: o => o.Name == "edge"
+            ? o with { Rules = [o.Rules[0] with { Protocol = "smb" }], FileTransfer = new FileTransferOptions { Listen = "127.0.0.1:0" } }
+            : o with { Exports = [new ExportOptions { Name = "images", Path = export, Access = ExportAccess.ReadWrite }] });
+        await pair.WaitUpAsync();
+        var local = Directory.CreateDirectory(work["local"]).FullName;
+        var image = TestPayload.Create(ImageBytes, seed: 22);
+        "vhdxfile"u8.CopyTo(image);
+        await File.WriteAllBytesAsync(Path.Combine(local, "vm.vhdx"), image);
+
+        await using (var cp = await FileTransferClient.ConnectAsync(pair.Edge.FileTransferEndPoint!, "core", pair.Token))
+        {
+            await cp.PushAsync(Path.Combine(local, "vm.vhdx"), "/images/", new TransferOptions(), null, pair.Token);
+            await cp.CloseAsync(pair.Token);
+        }
+
+        var put = await SmbAsync(pair, samba, "put vm.vhdx vm.vhdx", local);
+
+        output.WriteLine($"image {ImageBytes} B: smbclient put after cp sent {put.WanBytesOut} B");
+        TestPayload.AssertFileHolds(image, Path.Combine(share, "vm.vhdx"));
+        Assert.True(put.WanBytesOut < ImageBytes / 100, $"put after cp sent {put.WanBytesOut} B");
+        var smb = pair.Edge.Files.For("smb", vmImage: true);
+        Assert.Equal((ImageBytes, 1L), (smb.WrittenBytes, smb.Files));
     }
 
     /// <summary>Runs smbclient through the edge's rule; returns the statistics of the one flow it made.</summary>

@@ -134,10 +134,11 @@ public sealed partial class StreamEncoder : IDisposable
             plan ^= 1;
         }
 
-        if (isFinal && _candidate is not null)
+        if ((isFinal || consumed == input.Length) && _candidate is not null)
         {
-            // Nothing follows for now (a flush point in a live flow): chunks held back for a manifest match go out
-            // as they are, or a request/response peer would wait for good on bytes the encoder is sitting on.
+            // Nothing follows for now (a flush point in a live flow, or a requested cut at the end of the input, which
+            // leaves the caller nothing to flush later): chunks held back for a manifest match go out as they are, or
+            // a request/response peer would wait for good on bytes the encoder is sitting on.
             EndGroup();
         }
 

@@ -1,3 +1,4 @@
+using WanAccel.Core.Codec;
 using WanAccel.Core.Tests.Support;
 
 namespace WanAccel.Core.Tests.Codec;
@@ -50,6 +51,32 @@ public sealed class ChunkCutTests
         var result = harness.Transfer(input, [5, 3, 3, 100_000, 99_999, 100_001, input.Length, input.Length + 10], readBytes: 70_000);
 
         Assert.Equal(input, result.Output);
+    }
+
+    [Fact]
+    public void CutAtTheEndOfTheInput_ConsumesAll_AndHoldsNothingBack()
+    {
+        // A warm stream is matched against manifests, and chunks that may extend a match are held back until more
+        // input shows whether they do. With a cut at the very end nothing is left for a later flush: a
+        // request/response peer would wait for good on the held chunks.
+        var input = Samples.DiskLike(2 << 20, 8);
+        using var harness = new EngineHarness();
+        harness.Transfer(input);
+        using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
+        var frames = new FrameBuffer();
+        encoder.CutAt(input.Length);
+
+        var consumed = encoder.Encode(input, isFinal: false, frames);
+
+        Assert.Equal(input.Length, consumed);
+        var output = new MemoryDecoderOutput();
+        using var decoder = new StreamDecoder(harness.Store, output, new FeedbackQueue());
+        foreach (var block in frames.Blocks)
+        {
+            Assert.Equal(block.Length, decoder.Decode(block.Span));
+        }
+
+        Assert.Equal(input, output.ToArray());
     }
 
     private static IEnumerable<long> GridCuts(long length)

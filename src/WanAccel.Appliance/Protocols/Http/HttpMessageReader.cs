@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace WanAccel.Appliance.Protocols.Http;
 
@@ -183,9 +182,10 @@ internal sealed class HttpMessageReader
     private string? ChunkSize(ReadOnlySpan<byte> line)
     {
         var extension = line.IndexOf((byte)';');
-        var digits = Encoding.ASCII.GetString((extension < 0 ? line : line[..extension]).Trim(" \t"u8));
+        var digits = (extension < 0 ? line : line[..extension]).Trim(" \t"u8);
+        var parsed = long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size);
         Reset();
-        if (!long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0 || size > MaxChunk || digits.Length == 0)
+        if (!parsed || size < 0 || size > MaxChunk)
         {
             return "malformed chunk size";
         }

@@ -12,14 +12,14 @@ public sealed class FileTransferParserTests
     public void PutRecords_DataEventsAreTheFileBytesAtTheirOffsets()
     {
         var (stream, file) = Put(seed: 1);
-        var events = new RecordedEvents();
+        var events = new RecordingEvents();
 
         Feed(new FileTransferParser(events), stream, split: 1000, new Random(2));
 
-        Assert.Equal(0, events.Stops);
-        Assert.Equal("/rw/dir/disk.img", Assert.Single(events.Names).Value);
-        Assert.Contains(events.Lines, l => l.StartsWith("close", StringComparison.Ordinal));
-        Assert.Equal(3, events.Data.Count);
+        Assert.Empty(events.Stops);
+        Assert.Equal("/rw/dir/disk.img", Assert.Single(events.Events.OfType<ParserEvent.Opened>()).Name);
+        Assert.Single(events.Events.OfType<ParserEvent.Closed>());
+        Assert.Equal(3, events.Data.Count());
         foreach (var data in events.Data)
         {
             Assert.Equal(FileDataKind.Write, data.Kind);
@@ -42,13 +42,13 @@ public sealed class FileTransferParserTests
                 copy[random.Next(copy.Length)] = (byte)random.Next(256);
             }
 
-            var events = new RecordedEvents();
+            var events = new RecordingEvents();
             Feed(new FileTransferParser(events), copy, split: random.Next(1, 100_000), random);
-            Assert.True(events.Stops <= 1);
+            events.AssertWellFormed();
         }
 
         var oversized = new byte[] { (byte)RecordType.Data, 0, 0, 2, 0 }; // 128 KiB DATA: over its 64 KiB limit
-        var stopped = new RecordedEvents();
+        var stopped = new RecordingEvents();
         var parser = new FileTransferParser(stopped);
         parser.Feed(StreamDirection.ToServer, new ReadOnlySequence<byte>(oversized));
         Assert.True(parser.Stopped);

@@ -14,14 +14,14 @@ public sealed class Http1ParserTests
     public void PutWithLength_ThenGetRangeAndChunkedGet_FileDataIsExactlyTheFileBytes()
     {
         var (toServer, toClient, exchanges) = Conversation();
-        var events = new RecordedEvents();
+        var events = new RecordingEvents();
         var parser = new Http1Parser(events);
 
         FeedInterleaved(parser, toServer, toClient, exchanges, split: int.MaxValue);
 
-        Assert.Equal(0, events.Stops);
+        Assert.Empty(events.Stops);
         AssertFileData(events, toServer, toClient);
-        Assert.Contains(events.Names.Values, n => n == "origin.test/up/disk.img");
+        Assert.Contains(events.Events, e => e is ParserEvent.Opened { Name: "origin.test/up/disk.img" });
         var written = events.Data.Where(d => d.Kind == FileDataKind.Write).Sum(d => (long)d.Length);
         var read = events.Data.Where(d => d.Kind == FileDataKind.Read).Sum(d => (long)d.Length);
         Assert.Equal(File1.Length + File2.Length, written);        // PUT + chunked PUT
@@ -33,14 +33,14 @@ public sealed class Http1ParserTests
     {
         var (toServer, toClient, all) = Conversation();
         var exchanges = all[..^1]; // the last body ends with the connection: it is announced as it arrives
-        var whole = new RecordedEvents();
+        var whole = new RecordingEvents();
         FeedInterleaved(new Http1Parser(whole), toServer, toClient, exchanges, split: int.MaxValue);
         var random = new Random(5);
         for (var i = 0; i < 20; i++)
         {
-            var pieces = new RecordedEvents();
+            var pieces = new RecordingEvents();
             FeedInterleaved(new Http1Parser(pieces), toServer, toClient, exchanges, split: random.Next(1, 5000), random);
-            Assert.Equal(whole.Lines, pieces.Lines);
+            Assert.Equal(whole.Events, pieces.Events);
         }
     }
 
@@ -53,21 +53,22 @@ public sealed class Http1ParserTests
     [InlineData("\u0016\u0003\u0001 not http at all\r\n\r\n")]
     public void Malformed_StopsOnceAndReportsNothingMore(string request)
     {
-        var events = new RecordedEvents();
+        var events = new RecordingEvents();
         var parser = new Http1Parser(events);
 
         parser.Feed(StreamDirection.ToServer, new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(request)));
         parser.Feed(StreamDirection.ToServer, new ReadOnlySequence<byte>("PUT /y HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"u8.ToArray()));
 
         Assert.True(parser.Stopped);
-        Assert.Equal(1, events.Stops);
-        Assert.DoesNotContain(events.Lines, l => l.Contains("/y", StringComparison.Ordinal));
+        Assert.Single(events.Stops);
+        events.AssertWellFormed();
+        Assert.DoesNotContain(events.Events, e => e is ParserEvent.Opened o && o.Name.Contains("/y", StringComparison.Ordinal));
     }
 
     [Fact]
     public void HugeHeadOrChunkLine_Stops()
     {
-        var events = new RecordedEvents();
+        var events = new RecordingEvents();
         var parser = new Http1Parser(events);
         var head = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX: " + new string('a', Http1Parser.MaxHead) + "\r\n\r\n");
 
@@ -85,8 +86,9 @@ public sealed class Http1ParserTests
         {
             var server = Mutate(toServer, random);
             var client = Mutate(toClient, random);
-            var parser = new Http1Parser(new RecordedEvents());
-            FeedInterleaved(parser, server, client, [(server.Length, client.Length)], split: random.Next(1, 70_000), random);
+            var events = new RecordingEvents();
+            FeedInterleaved(new Http1Parser(events), server, client, [(server.Length, client.Length)], split: random.Next(1, 70_000), random);
+            events.AssertWellFormed();
         }
     }
 
@@ -102,12 +104,13 @@ public sealed class Http1ParserTests
     }
 
     /// <summary>For every data event, the stream's bytes there are the file's bytes at that file offset.</summary>
-    private static void AssertFileData(RecordedEvents events, byte[] toServer, byte[] toClient)
+    private static void AssertFileData(RecordingEvents events, byte[] toServer, byte[] toClient)
     {
+        var names = events.Events.OfType<ParserEvent.Opened>().DistinctBy(o => o.File).ToDictionary(o => o.File, o => o.Name);
         foreach (var data in events.Data)
         {
             var stream = data.Direction == StreamDirection.ToServer ? toServer : toClient;
-            var file = events.Names[data.File].EndsWith("small.bin", StringComparison.Ordinal) ? File2 : File1;
+            var file = names[data.File].EndsWith("small.bin", StringComparison.Ordinal) ? File2 : File1;
             var length = (int)Math.Min(data.Length, stream.Length - data.StreamOffset);
             Assert.True(stream.AsSpan((int)data.StreamOffset, length).SequenceEqual(file.AsSpan((int)data.FileOffset, length)),
                 $"{data.Direction} at {data.StreamOffset} is not file bytes at {data.FileOffset}");

@@ -1,6 +1,6 @@
 using WanAccel.Appliance.Protocols;
 
-namespace WanAccel.Appliance.Tests.Protocols.Smb;
+namespace WanAccel.Appliance.Tests.Protocols;
 
 /// <summary>One <see cref="IProtocolEvents"/> call, as a value (records compare field by field).</summary>
 internal abstract record ParserEvent

@@ -1,6 +1,6 @@
 using WanAccel.Appliance.Protocols;
 
-namespace WanAccel.Appliance.Tests.Protocols.Smb;
+namespace WanAccel.Appliance.Tests.Protocols;
 
 /// <summary>Records every event in order (the parser serialises its calls).</summary>
 internal sealed class RecordingEvents : IProtocolEvents

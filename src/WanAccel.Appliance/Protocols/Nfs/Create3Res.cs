@@ -6,7 +6,7 @@ namespace WanAccel.Appliance.Protocols.Nfs;
 internal static class Create3Res
 {
     /// <summary>The created handle, empty when the server did not return one or the status is an error.</summary>
-    public static bool TryRead(ref XdrReader reader, out uint status, out ReadOnlySpan<byte> handle)
+    public static bool TryRead(scoped ref XdrReader reader, out uint status, out ReadOnlySpan<byte> handle)
     {
         handle = default;
         if (!reader.TryReadUInt32(out status))

@@ -12,7 +12,7 @@ internal readonly ref struct DirOpArgs3(ReadOnlySpan<byte> directory, ReadOnlySp
 
     public ReadOnlySpan<byte> Name { get; } = name;
 
-    public static bool TryRead(ref XdrReader reader, out DirOpArgs3 args)
+    public static bool TryRead(scoped ref XdrReader reader, out DirOpArgs3 args)
     {
         args = default;
         if (!NfsFileHandle.TryRead(ref reader, out var directory) || !reader.TryReadOpaque(MaxName, out var name))

@@ -6,7 +6,7 @@ namespace WanAccel.Appliance.Protocols.Nfs;
 internal static class Lookup3Res
 {
     /// <summary>The looked-up handle; false when the reply is cut short, an error (<paramref name="status"/> ≠ 0) gives an empty handle.</summary>
-    public static bool TryRead(ref XdrReader reader, out uint status, out ReadOnlySpan<byte> handle)
+    public static bool TryRead(scoped ref XdrReader reader, out uint status, out ReadOnlySpan<byte> handle)
     {
         handle = default;
         return reader.TryReadUInt32(out status) && (status != NfsProgram.Ok || NfsFileHandle.TryRead(ref reader, out handle));

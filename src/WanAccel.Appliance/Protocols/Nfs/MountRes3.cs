@@ -8,7 +8,7 @@ internal static class MountRes3
     /// <summary>MNTPATHLEN: a <c>dirpath</c> is at most 1024 bytes.</summary>
     public const int MaxPath = 1024;
 
-    public static bool TryRead(ref XdrReader reader, out uint status, out ReadOnlySpan<byte> handle)
+    public static bool TryRead(scoped ref XdrReader reader, out uint status, out ReadOnlySpan<byte> handle)
     {
         handle = default;
         return reader.TryReadUInt32(out status) && (status != NfsProgram.Ok || NfsFileHandle.TryRead(ref reader, out handle));

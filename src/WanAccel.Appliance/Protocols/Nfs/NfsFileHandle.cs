@@ -8,7 +8,7 @@ internal static class NfsFileHandle
 {
     public const int MaxBytes = 64;
 
-    public static bool TryRead(ref XdrReader reader, out ReadOnlySpan<byte> handle) => reader.TryReadOpaque(MaxBytes, out handle);
+    public static bool TryRead(scoped ref XdrReader reader, out ReadOnlySpan<byte> handle) => reader.TryReadOpaque(MaxBytes, out handle);
 
     /// <summary>The parser's key of a handle: stable for equal handles, 128 bits so collisions do not matter.</summary>
     public static UInt128 Key(ReadOnlySpan<byte> handle) => XxHash128.HashToUInt128(handle);

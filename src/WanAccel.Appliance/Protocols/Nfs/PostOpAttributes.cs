@@ -11,7 +11,7 @@ internal readonly record struct PostOpAttributes(bool Present, ulong Size, ulong
 {
     private const int Fattr3Bytes = 84;
 
-    public static bool TryRead(ref XdrReader reader, out PostOpAttributes attributes)
+    public static bool TryRead(scoped ref XdrReader reader, out PostOpAttributes attributes)
     {
         attributes = default;
         if (!reader.TryReadBool(out var follows))

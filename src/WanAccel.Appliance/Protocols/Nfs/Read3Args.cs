@@ -11,7 +11,7 @@ internal readonly ref struct Read3Args(ReadOnlySpan<byte> file, ulong offset, ui
 
     public uint Count { get; } = count;
 
-    public static bool TryRead(ref XdrReader reader, out Read3Args args)
+    public static bool TryRead(scoped ref XdrReader reader, out Read3Args args)
     {
         args = default;
         if (!NfsFileHandle.TryRead(ref reader, out var file) || !reader.TryReadUInt64(out var offset) || !reader.TryReadUInt32(out var count))

@@ -11,7 +11,7 @@ internal readonly record struct Read3Res(uint Status, PostOpAttributes Attribute
     /// <summary>The largest READ payload followed (RFC 1813 sets no bound; servers offer 1 MiB, a few 4 MiB).</summary>
     public const int MaxData = 16 << 20;
 
-    public static bool TryRead(ref XdrReader reader, out Read3Res result)
+    public static bool TryRead(scoped ref XdrReader reader, out Read3Res result)
     {
         result = default;
         if (!reader.TryReadUInt32(out var status) || !PostOpAttributes.TryRead(ref reader, out var attributes))

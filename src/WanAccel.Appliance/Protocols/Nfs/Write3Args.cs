@@ -14,7 +14,7 @@ internal readonly ref struct Write3Args(ReadOnlySpan<byte> file, ulong offset, i
 
     public int DataLength { get; } = dataLength;
 
-    public static bool TryRead(ref XdrReader reader, out Write3Args args)
+    public static bool TryRead(scoped ref XdrReader reader, out Write3Args args)
     {
         args = default;
         if (!NfsFileHandle.TryRead(ref reader, out var file) || !reader.TryReadUInt64(out var offset)

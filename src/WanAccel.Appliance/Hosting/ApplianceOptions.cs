@@ -43,6 +43,9 @@ public sealed record ApplianceOptions
     /// <summary>HTTP reverse proxy (YARP) whose origin connections are flows through the link; off unless Listen is set.</summary>
     public HttpProxyOptions Http { get; init; } = new();
 
+    /// <summary>NFSv3 acceleration (read-ahead) for rules with protocol <c>nfs</c>.</summary>
+    public Protocols.Nfs.NfsOptions Nfs { get; init; } = new();
+
     /// <summary>How long shutdown waits for running flows to finish before it resets them (default 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -22,6 +22,7 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
         errors.AddRange(options.Store.Validate().Select(e => "Store: " + e));
         errors.AddRange(options.PeerLink.Validate().Select(e => "PeerLink: " + e));
         errors.AddRange(options.Flow.Validate());
+        errors.AddRange(options.Nfs.Validate());
         if (options.PeerLink.Listen is null)
         {
             errors.AddRange(options.PeerLink.Peers

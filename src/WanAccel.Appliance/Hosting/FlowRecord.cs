@@ -48,6 +48,9 @@ public sealed class FlowRecord
 
     public bool IsCompleted => Volatile.Read(ref _ended) != 0;
 
+    /// <summary>NFS read-ahead counts when this flow reads ahead (an <c>nfs</c> rule with read-ahead on both sides), else null.</summary>
+    public Protocols.Nfs.ReadAhead.NfsReadAheadStatistics? NfsReadAhead { get; internal set; }
+
     internal FlowSession? Session { get; set; }
 
     private static FlowStatistics Empty { get; } = new();

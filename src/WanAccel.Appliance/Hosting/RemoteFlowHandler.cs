@@ -4,6 +4,7 @@ using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Flows;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
+using WanAccel.Appliance.Protocols.Nfs.ReadAhead;
 
 namespace WanAccel.Appliance.Hosting;
 
@@ -46,8 +47,17 @@ internal sealed class RemoteFlowHandler(ApplianceServices services)
             return;
         }
 
+        IFlowEndpoint local = new SocketPipe(socket);
+        if (request.NfsReadAheadBytes > 0 && services.Options.Nfs.ReadAhead && socket.RemoteEndPoint is IPEndPoint server)
+        {
+            // The core reads ahead on its own connection to the same server, no further than either side allows.
+            record.NfsReadAhead = new NfsReadAheadStatistics();
+            var depth = Math.Min(request.NfsReadAheadBytes, services.Options.Nfs.ReadAheadBytes);
+            local = new NfsReadAheadServerEnd(local, depth, _ => ConnectAsync(server.ToString()), record.NfsReadAhead);
+        }
+
         var context = new FlowContext(services.Store, services.Peers.KnowledgeOf(channel.PeerName), services.FlowOptions);
-        await services.Runner.RunAsync(record, new SocketPipe(socket), channel, context, services.Aborting).ConfigureAwait(false);
+        await services.Runner.RunAsync(record, local, channel, context, services.Aborting).ConfigureAwait(false);
     }
 
     private async Task ServeFilesAsync(PeerChannel channel, ReadOnlyMemory<byte> metadata)

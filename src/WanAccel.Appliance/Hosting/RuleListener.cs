@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Flows;
 using WanAccel.Appliance.Interception;
+using WanAccel.Appliance.Protocols.Nfs.ReadAhead;
 
 namespace WanAccel.Appliance.Hosting;
 
@@ -61,12 +62,20 @@ internal sealed class RuleListener : IAsyncDisposable
             return;
         }
 
-        var local = new SocketPipe(client);
+        IFlowEndpoint local = new SocketPipe(client);
         var record = _services.Flows.Register(_rule.Name, _rule.Protocol, _peer, destination, FlowOrigin.Local);
+        var nfs = _services.Options.Nfs;
+        var readAhead = nfs.ReadAhead && string.Equals(_rule.Protocol, "nfs", StringComparison.OrdinalIgnoreCase) ? nfs.ReadAheadBytes : 0;
+        if (readAhead > 0)
+        {
+            record.NfsReadAhead = new NfsReadAheadStatistics();
+            local = new NfsReadAheadClientEnd(local, readAhead, record.NfsReadAhead);
+        }
+
         PeerLink.PeerChannel channel;
         try
         {
-            channel = await LocalFlowOpener.OpenAsync(_services, record, _peer, new FlowOpenRequest(destination, _rule.Name, _rule.Protocol)).ConfigureAwait(false);
+            channel = await LocalFlowOpener.OpenAsync(_services, record, _peer, new FlowOpenRequest(destination, _rule.Name, _rule.Protocol, readAhead)).ConfigureAwait(false);
         }
         catch (IOException)
         {

@@ -5,10 +5,12 @@ namespace WanAccel.Appliance.Interception;
 
 /// <summary>
 /// What the originating appliance asks of the far side when it opens a flow's channel (the channel's OPEN metadata):
-/// <c>version (1 byte, = 1) · destination · rule · protocol</c>, each a varint length and UTF-8 text of at most
-/// <see cref="MaxFieldBytes"/> bytes. The destination is <c>host:port</c> as the far side should connect to it.
+/// <c>version (1 byte, = 1) · destination · rule · protocol [· nfsReadAheadBytes]</c>, each text a varint length and
+/// UTF-8 text of at most <see cref="MaxFieldBytes"/> bytes. The destination is <c>host:port</c> as the far side should
+/// connect to it. The optional last field (a varint, present only when not 0) offers NFS read-ahead with an edge cache
+/// of that many bytes.
 /// </summary>
-internal sealed record FlowOpenRequest(string Destination, string Rule, string Protocol)
+internal sealed record FlowOpenRequest(string Destination, string Rule, string Protocol, long NfsReadAheadBytes = 0)
 {
     public const byte CurrentVersion = 1;
     public const int MaxFieldBytes = 255;
@@ -28,6 +30,12 @@ internal sealed record FlowOpenRequest(string Destination, string Rule, string P
 
             n += VarInt.Write(buffer.AsSpan(n), (ulong)length);
             n += Encoding.UTF8.GetBytes(field, buffer.AsSpan(n));
+        }
+
+        if (NfsReadAheadBytes > 0)
+        {
+            buffer = [.. buffer[..n], .. new byte[VarInt.MaxLength]];
+            n += VarInt.Write(buffer.AsSpan(n), (ulong)NfsReadAheadBytes);
         }
 
         return buffer[..n];
@@ -68,12 +76,25 @@ internal sealed record FlowOpenRequest(string Destination, string Rule, string P
             at += (int)length;
         }
 
+        ulong readAhead = 0;
+        if (at < metadata.Length)
+        {
+            var n = VarInt.TryRead(metadata[at..], out readAhead);
+            if (n <= 0 || readAhead is 0 or > int.MaxValue)
+            {
+                error = "flow request has a malformed NFS read-ahead field";
+                return null;
+            }
+
+            at += n;
+        }
+
         if (at != metadata.Length)
         {
             error = "flow request has trailing bytes";
             return null;
         }
 
-        return new FlowOpenRequest(fields[0], fields[1], fields[2]);
+        return new FlowOpenRequest(fields[0], fields[1], fields[2], (long)readAhead);
     }
 }

@@ -13,7 +13,7 @@ namespace WanAccel.Cli.Commands;
 internal static class WanRun
 {
     public static async Task<int> RunAsync(
-        string input, WanEmulatorOptions link, WanRunOptions options, ParseResult parse, CancellationToken cancellationToken, bool computeNative = false, WanProtocol protocol = WanProtocol.Tcp)
+        string input, WanEmulatorOptions link, WanRunOptions options, ParseResult parse, CancellationToken cancellationToken, bool computeNative = false, WanProtocol protocol = WanProtocol.Tcp, bool readAhead = true)
     {
         var json = parse.GetValue(options.Json);
         using var loggerFactory = parse.GetValue(options.Verbose)
@@ -25,14 +25,14 @@ internal static class WanRun
         WanBenchResult result;
         if (json)
         {
-            result = await WanBench.RunAsync(input, protocol, link, codec, measure, workDir, new SilentProgress(), loggerFactory, cancellationToken).ConfigureAwait(false);
+            result = await WanBench.RunAsync(input, protocol, link, codec, measure, workDir, new SilentProgress(), loggerFactory, cancellationToken, readAhead).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(result, CliJsonContext.Default.WanBenchResult));
         }
         else
         {
             result = null!;
             await SpectreProgress.Create().StartAsync(async context =>
-                result = await WanBench.RunAsync(input, protocol, link, codec, measure, workDir, new SpectreProgress(context), loggerFactory, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                result = await WanBench.RunAsync(input, protocol, link, codec, measure, workDir, new SpectreProgress(context), loggerFactory, cancellationToken, readAhead).ConfigureAwait(false)).ConfigureAwait(false);
             WanReport.Print(result);
         }
 

@@ -20,7 +20,7 @@ internal static class WanBench
 
     public static async Task<WanBenchResult> RunAsync(
         string input, WanProtocol protocol, WanEmulatorOptions link, string codec, bool measureNative, string? workDirectory,
-        IProgress progress, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        IProgress progress, ILoggerFactory loggerFactory, CancellationToken cancellationToken, bool readAhead = true)
     {
         var size = new FileInfo(input).Length;
         byte[] expected;
@@ -29,7 +29,7 @@ internal static class WanBench
             expected = await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var bed = await WanTestbed.StartAsync(input, protocol, link, codec, workDirectory, loggerFactory, cancellationToken).ConfigureAwait(false);
+        await using var bed = await WanTestbed.StartAsync(input, protocol, link, codec, workDirectory, loggerFactory, cancellationToken, readAhead: readAhead).ConfigureAwait(false);
         var native = await NativeAsync(bed, size, expected, link, measureNative, progress, cancellationToken).ConfigureAwait(false);
 
         var cold = await AcceleratedAsync("cold", bed, size, expected, link, progress, cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.PeerLink;
+using WanAccel.Appliance.Protocols.Nfs;
 using WanAccel.Appliance.WanEmulation;
 using WanAccel.Cli.Peers;
 using WanAccel.Core.Storage;
@@ -38,6 +39,7 @@ internal sealed class WanTestbed : IAsyncDisposable
     private WanEmulator? _nativeMountLink;
     private SambaServer? _samba;
     private GaneshaServer? _ganesha;
+    private bool _readAhead = true;
 
     private WanTestbed(string file, WanProtocol protocol, string? workDirectory)
     {
@@ -58,9 +60,9 @@ internal sealed class WanTestbed : IAsyncDisposable
 
     public static async Task<WanTestbed> StartAsync(
         string file, WanProtocol protocol, WanEmulatorOptions link, string codec, string? workDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken,
-        string? exportDirectory = null)
+        string? exportDirectory = null, bool readAhead = true)
     {
-        var bed = new WanTestbed(Path.GetFullPath(file), protocol, workDirectory);
+        var bed = new WanTestbed(Path.GetFullPath(file), protocol, workDirectory) { _readAhead = readAhead };
         try
         {
             var (origin, mount) = await bed.StartOriginAsync(cancellationToken).ConfigureAwait(false);
@@ -184,6 +186,7 @@ internal sealed class WanTestbed : IAsyncDisposable
         Store = new ChunkStoreOptions { Path = Path.Combine(_root, name), CapacityBytes = 32L << 30 },
         PeerLink = peerLink with { ReconnectMinDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromSeconds(1) },
         Flow = new FlowSettings { Codec = codec },
+        Nfs = new NfsOptions { ReadAhead = _readAhead },
         Metrics = new MetricsOptions { Listen = null },
         ShutdownTimeout = TimeSpan.FromSeconds(5),
     };

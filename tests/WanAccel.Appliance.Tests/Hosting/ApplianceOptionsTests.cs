@@ -13,7 +13,7 @@ namespace WanAccel.Appliance.Tests.Hosting;
 public sealed class ApplianceOptionsTests
 {
     [Theory]
-    [InlineData("edge.json", 3, "core")]
+    [InlineData("edge.json", 4, "core")]
     [InlineData("core.json", 1, "edge")]
     public void SampleConfig_Binds_AndIsValid(string file, int rules, string peer)
     {
@@ -75,6 +75,7 @@ public sealed class ApplianceOptionsTests
             ],
             Outbound = new OutboundOptions { AllowedDestinations = ["10.0.0.0/33"], SocketMark = -1 },
             Flow = new FlowSettings { Codec = "brotli" },
+            Nfs = new WanAccel.Appliance.Protocols.Nfs.NfsOptions { ReadAheadBytes = 1000 },
             Metrics = new MetricsOptions { Listen = "everywhere" },
             Exports =
             [
@@ -97,7 +98,7 @@ public sealed class ApplianceOptionsTests
         [
             "Store: Path", "pinned fingerprint 'nope'", "no Endpoint and PeerLink.Listen is empty",
             "Rule 'a': Listen must be", "Name is used by more than one rule", "Peer 'ghost'", "Destination must be host:port",
-            "Destination must be empty in Transparent mode", "10.0.0.0/33", "SocketMark", "Flow.Codec", "Metrics.Listen",
+            "Destination must be empty in Transparent mode", "10.0.0.0/33", "SocketMark", "Flow.Codec", "Nfs.ReadAheadBytes", "Metrics.Listen",
             "Export 'images': Path must be an absolute", "Name is used by more than one export", "Access 7 is not defined",
             "Export 'a/b': Name must be one path component", "FileTransfer.Listen",
             "Http.Routes[0]: Path must be", "Cluster 'ghost'", "'ftp://x/' must be an absolute http://", "LoadBalancing 'Best'", "HealthCheck needs",
@@ -122,6 +123,7 @@ public sealed class ApplianceOptionsTests
         AssertSameProperties(typeof(OutboundOptions), root.GetProperty("Outbound").GetProperty("properties"));
         AssertSameProperties(typeof(FlowSettings), root.GetProperty("Flow").GetProperty("properties"));
         AssertSameProperties(typeof(MetricsOptions), root.GetProperty("Metrics").GetProperty("properties"));
+        AssertSameProperties(typeof(WanAccel.Appliance.Protocols.Nfs.NfsOptions), root.GetProperty("Nfs").GetProperty("properties"));
         AssertSameProperties(typeof(ExportOptions), root.GetProperty("Exports").GetProperty("items").GetProperty("properties"));
         AssertSameProperties(typeof(FileTransferOptions), root.GetProperty("FileTransfer").GetProperty("properties"));
         var http = root.GetProperty("Http").GetProperty("properties");

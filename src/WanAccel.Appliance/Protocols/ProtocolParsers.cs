@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Protocols.FileTransfer;
 using WanAccel.Appliance.Protocols.Http;
+using WanAccel.Appliance.Protocols.Nfs;
 using WanAccel.Appliance.Protocols.Smb;
 
 namespace WanAccel.Appliance.Protocols;
@@ -18,6 +19,7 @@ internal static class ProtocolParsers
             "http" => events => new Http1Parser(events),
             "file" => events => new FileTransferParser(events),
             "smb" => events => new Smb2Parser(events),
+            "nfs" => events => new NfsParser(events),
             _ => null,
         };
         if (create is null)

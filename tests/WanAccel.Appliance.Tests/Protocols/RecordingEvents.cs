@@ -11,6 +11,11 @@ internal sealed class RecordingEvents : IProtocolEvents
 
     public IEnumerable<ParserEvent.Stopped> Stops => Events.OfType<ParserEvent.Stopped>();
 
+    /// <summary>The name each file was last opened with.</summary>
+    public Dictionary<UInt128, string> Opened => Events.OfType<ParserEvent.Opened>().GroupBy(o => o.File).ToDictionary(g => g.Key, g => g.Last().Name);
+
+    public IEnumerable<UInt128> Closed => Events.OfType<ParserEvent.Closed>().Select(c => c.File);
+
     public void FileOpened(UInt128 file, string name) => Events.Add(new ParserEvent.Opened(file, name));
 
     public void FileData(UInt128 file, FileDataKind kind, StreamDirection direction, long streamOffset, long fileOffset, int length) =>

@@ -1,3 +1,4 @@
+using WanAccel.Appliance.Protocols.Nfs.ReadAhead;
 using WanAccel.Appliance.Protocols.Rpc;
 
 namespace WanAccel.Appliance.Protocols.Nfs;
@@ -13,6 +14,12 @@ internal sealed partial class NfsParser
         public MessageVerdict OnMessage(ReadOnlySpan<byte> header, bool complete, out (int Offset, int Length) payload, out string? stopReason)
         {
             payload = default;
+            if (Annotation.TryRead(header, out var kind, out var handle, out var offset, out _, out var message))
+            {
+                stopReason = null;
+                return kind == AnnotationKind.ReadReply ? ReadAhead(header.Length - message.Length, message, handle, offset, complete, out payload) : MessageVerdict.Skip;
+            }
+
             var reader = new XdrReader(header);
             if (!RpcReplyHeader.TryRead(ref reader, out var reply))
             {
@@ -37,6 +44,23 @@ internal sealed partial class NfsParser
             }
 
             return verdict;
+        }
+
+        /// <summary>
+        /// A READ reply the core read ahead, in the annotation the appliances put in the stream (the stream between the
+        /// appliances carries it instead of the reply to the client's own READ): file data like any READ reply's.
+        /// </summary>
+        private MessageVerdict ReadAhead(int at, ReadOnlySpan<byte> message, ReadOnlySpan<byte> handle, ulong offset, bool complete, out (int Offset, int Length) payload)
+        {
+            payload = default;
+            var reader = new XdrReader(message);
+            if (!RpcReplyHeader.TryRead(ref reader, out var reply) || !reply.Success || !Read3Res.TryRead(ref reader, out var read))
+            {
+                return reader.Malformed || complete ? MessageVerdict.Skip : MessageVerdict.NeedMore;
+            }
+
+            (_readFile, _readOffset, payload) = (NfsFileHandle.Key(handle), offset, (at + reader.Position, read.DataLength));
+            return MessageVerdict.Parsed;
         }
 
         public void OnPayload(long streamOffset, int payloadOffset, int length) =>

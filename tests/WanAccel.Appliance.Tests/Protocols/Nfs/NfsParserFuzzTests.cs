@@ -20,8 +20,8 @@ public sealed class NfsParserFuzzTests
             var (parser, events) = NfsParserTests.New();
             FeedInPieces(parser, StreamDirection.ToServer, Mutate(calls, random), random);
             FeedInPieces(parser, StreamDirection.ToClient, Mutate(replies, random), random);
-            Assert.True(events.Stops.Count <= 1);
-            stops += events.Stops.Count;
+            Assert.True(events.Stops.Count() <= 1);
+            stops += events.Stops.Count();
         }
 
         // The mutations reach both outcomes: some streams are still followed, some stop the parser.
@@ -47,7 +47,7 @@ public sealed class NfsParserFuzzTests
             }
 
             FeedInPieces(parser, i % 3 == 0 ? StreamDirection.ToClient : StreamDirection.ToServer, garbage, random);
-            Assert.True(events.Stops.Count <= 1);
+            Assert.True(events.Stops.Count() <= 1);
         }
     }
 

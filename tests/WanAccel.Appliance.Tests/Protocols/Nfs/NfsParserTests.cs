@@ -35,7 +35,7 @@ public sealed class NfsParserTests
         Feed(parser, StreamDirection.ToServer, DirOpCall(9, 8, Dir, "new.img"));
         Feed(parser, StreamDirection.ToClient, CreateReply(9, File));
 
-        Assert.Equal(["open " + Key(File).ToString("X") + " new.img"], events.Log);
+        Assert.Equal([new ParserEvent.Opened(Key(File), "new.img")], events.Events);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class NfsParserTests
         Feed(parser, StreamDirection.ToServer, record);
 
         AssertPiecesHold(events, record, data, 4096, FileDataKind.Write, StreamDirection.ToServer);
-        Assert.True(events.Data.Count >= 3, $"{events.Data.Count} pieces");
+        Assert.True(events.Data.Count() >= 3, $"{events.Data.Count()} pieces");
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class NfsParserTests
         Feed(parser, StreamDirection.ToClient, Record(Reply(1).UInt32(70).UInt32(0))); // NFS3ERR_STALE
         Feed(parser, StreamDirection.ToClient, Record(new XdrWriter().UInt32(2).UInt32(1).UInt32(1).UInt32(1).UInt32(1)));
 
-        Assert.Empty(events.Log);
+        Assert.Empty(events.Events);
         Assert.False(parser.Stopped);
     }
 
@@ -138,7 +138,7 @@ public sealed class NfsParserTests
         Feed(parser, StreamDirection.ToServer, Record(new XdrWriter().UInt32(1).UInt32(7).UInt32(2)));
 
         Assert.True(parser.Stopped);
-        Assert.Contains("not ONC-RPC", Assert.Single(events.Stops), StringComparison.Ordinal);
+        Assert.Contains("not ONC-RPC", Assert.Single(events.Stops).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -192,8 +192,8 @@ public sealed class NfsParserTests
 
         // The two directions interleave differently; within each, the events come in the same order.
         Assert.NotEmpty(wholeEvents.Data);
-        Assert.Equal(wholeEvents.Log.Where(l => l.Contains("ToServer", StringComparison.Ordinal)), splitEvents.Log.Where(l => l.Contains("ToServer", StringComparison.Ordinal)));
-        Assert.Equal(wholeEvents.Log.Where(l => !l.Contains("ToServer", StringComparison.Ordinal)), splitEvents.Log.Where(l => !l.Contains("ToServer", StringComparison.Ordinal)));
+        Assert.Equal(wholeEvents.Events.Where(IsToServer), splitEvents.Events.Where(IsToServer));
+        Assert.Equal(wholeEvents.Events.Where(e => !IsToServer(e)), splitEvents.Events.Where(e => !IsToServer(e)));
     }
 
     /// <summary>A mount, lookups, a create, WRITEs and READs in fragments, a commit: calls and the replies, each direction whole.</summary>
@@ -227,9 +227,11 @@ public sealed class NfsParserTests
         return ends;
     }
 
-    internal static (NfsParser Parser, RecordedEvents Events) New()
+    private static bool IsToServer(ParserEvent e) => e is ParserEvent.Data { Direction: StreamDirection.ToServer };
+
+    internal static (NfsParser Parser, RecordingEvents Events) New()
     {
-        var events = new RecordedEvents();
+        var events = new RecordingEvents();
         return (new NfsParser(events), events);
     }
 
@@ -244,7 +246,7 @@ public sealed class NfsParserTests
     }
 
     /// <summary>Every reported piece is the data's bytes at that place, and the pieces cover the data once.</summary>
-    private static void AssertPiecesHold(RecordedEvents events, byte[] stream, byte[] data, long fileOffset, FileDataKind kind, StreamDirection direction)
+    private static void AssertPiecesHold(RecordingEvents events, byte[] stream, byte[] data, long fileOffset, FileDataKind kind, StreamDirection direction)
     {
         long covered = 0;
         foreach (var piece in events.Data)

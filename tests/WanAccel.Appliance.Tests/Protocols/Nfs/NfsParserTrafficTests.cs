@@ -20,7 +20,7 @@ public sealed class NfsParserTrafficTests
     {
         using var work = new TempDirectory();
         await using var ganesha = await GaneshaServer.StartAsync(Directory.CreateDirectory(work["export"]).FullName, work["ganesha"], CancellationToken.None);
-        using var relay = new RecordingRelay(ganesha.Nfs);
+        await using var relay = new RecordingRelay(ganesha.Nfs);
         var content = TestPayload.Create(FileBytes, seed: 5);
         await File.WriteAllBytesAsync(work["local.bin"], content);
         var url = ganesha.Url("file.bin", relay.EndPoint, ganesha.Mount);
@@ -28,18 +28,20 @@ public sealed class NfsParserTrafficTests
         await NfsCopyAsync(work["local.bin"], url);
         await NfsCopyAsync(url, work["back.bin"]);
         TestPayload.AssertFileHolds(content, work["back.bin"]);
-        await relay.DisposeAsync();
+        await relay.DisposeAsync(); // nfs-cp resets its connections rather than closing them
+        var connections = relay.Captures;
 
         var random = new Random(17);
         var covered = new Dictionary<FileDataKind, long>();
-        foreach (var connection in relay.Connections)
+        foreach (var connection in connections)
         {
             var (parser, events) = NfsParserTests.New();
             var streams = new Dictionary<StreamDirection, MemoryStream> { [StreamDirection.ToServer] = new(), [StreamDirection.ToClient] = new() };
-            foreach (var (direction, bytes) in connection)
+            foreach (var chunk in connection.Chunks)
             {
-                streams[direction].Write(bytes);
-                NfsParserTests.Split(parser, direction, bytes, random);
+                var bytes = connection.Bytes(chunk).ToArray();
+                streams[chunk.Direction].Write(bytes);
+                NfsParserTests.Split(parser, chunk.Direction, bytes, random);
             }
 
             Assert.False(parser.Stopped, string.Join("; ", events.Stops));

@@ -13,10 +13,10 @@ internal sealed class CaptureMutator
 {
     private static readonly uint[] Interesting = [0, 1, 63, 64, 65, 0x7F, 0xFF, 0xFFFF, 0x10000, 0xFFFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF];
 
-    private readonly SmbCapture _capture;
+    private readonly ConnectionCapture _capture;
     private readonly Dictionary<StreamDirection, List<int>> _frameStarts;
 
-    public CaptureMutator(SmbCapture capture)
+    public CaptureMutator(ConnectionCapture capture)
     {
         _capture = capture;
         _frameStarts = new()

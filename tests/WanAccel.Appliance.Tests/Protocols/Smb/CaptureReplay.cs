@@ -7,13 +7,13 @@ namespace WanAccel.Appliance.Tests.Protocols.Smb;
 internal static class CaptureReplay
 {
     /// <summary>Each recorded chunk as one Feed of one segment.</summary>
-    public static RecordingEvents Replay(SmbCapture capture) => Replay(capture.Chunks.Select(c => (c.Direction, capture.Bytes(c))), null);
+    public static RecordingEvents Replay(ConnectionCapture capture) => Replay(capture.Chunks.Select(c => (c.Direction, capture.Bytes(c))), null);
 
     /// <summary>
     /// The same bytes in the same order, but runs of chunks of one direction merged and cut again at random points, each
     /// Feed made of one to three segments.
     /// </summary>
-    public static RecordingEvents ReplaySplit(SmbCapture capture, int seed) =>
+    public static RecordingEvents ReplaySplit(ConnectionCapture capture, int seed) =>
         Replay(capture.Chunks.Select(c => (c.Direction, capture.Bytes(c))), new Random(seed));
 
     /// <summary>Feeds <paramref name="pieces"/> in order; with <paramref name="random"/>, recut as <see cref="ReplaySplit"/> does.</summary>

@@ -6,7 +6,7 @@ namespace WanAccel.Appliance.Tests.Protocols.Smb;
 internal static class DataOracle
 {
     /// <summary>For every FileData event: stream bytes [streamOffset, +length) of its direction equal <paramref name="content"/>'s bytes [fileOffset, +length).</summary>
-    public static void AssertEveryRangeHolds(SmbCapture capture, IEnumerable<ParserEvent.Data> data, Func<UInt128, byte[]> content)
+    public static void AssertEveryRangeHolds(ConnectionCapture capture, IEnumerable<ParserEvent.Data> data, Func<UInt128, byte[]> content)
     {
         foreach (var d in data)
         {

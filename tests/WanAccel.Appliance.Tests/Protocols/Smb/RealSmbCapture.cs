@@ -4,7 +4,7 @@ using WanAccel.Cli.Peers;
 namespace WanAccel.Appliance.Tests.Protocols.Smb;
 
 /// <summary>Real smbclient against a real smbd through a <see cref="RecordingRelay"/>: one connection's capture.</summary>
-internal static class RealSmbCapture
+internal static class RealConnectionCapture
 {
     public const string LocalName = "local.bin";
     public const string RemoteName = "remote.bin";
@@ -14,7 +14,7 @@ internal static class RealSmbCapture
     /// Writes <paramref name="content"/> as <see cref="LocalName"/>, then in one smbclient session puts it to the share
     /// as <see cref="RemoteName"/> and gets it back as <see cref="ReadBackName"/> (checked byte for byte).
     /// </summary>
-    public static async Task<SmbCapture> PutAndGetAsync(byte[] content, string signing, bool encrypt)
+    public static async Task<ConnectionCapture> PutAndGetAsync(byte[] content, string signing, bool encrypt)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var work = new TempDirectory();

@@ -16,7 +16,7 @@ public sealed class Smb2ParserConcurrencyTests
     {
         // Requests (WRITE and READ in turn) on one thread, responses on another, each response fed as soon as its
         // request was: both threads run at once, yet no response overtakes its request.
-        var opening = new SmbCapture()
+        var opening = new ConnectionCapture()
             .Client(Frame(Negotiate(0))).Server(Frame(NegotiateResponse(0)))
             .Client(Frame(TreeConnect(1, @"\\srv\share"))).Server(Frame(TreeConnectResponse(1, 7)))
             .Client(Frame(Create(2, 7, "f"))).Server(Frame(CreateResponse(2, File1)));
@@ -28,7 +28,7 @@ public sealed class Smb2ParserConcurrencyTests
             ? WriteResponse((ulong)(i + 3), 512)
             : ReadResponse((ulong)(i + 3), block))).ToArray();
 
-        var sequential = new SmbCapture();
+        var sequential = new ConnectionCapture();
         foreach (var chunk in opening.Chunks)
         {
             sequential.Add(chunk.Direction, opening.Bytes(chunk).Span);
@@ -52,7 +52,7 @@ public sealed class Smb2ParserConcurrencyTests
         }
     }
 
-    private static async Task<RecordingEvents> FeedFromTwoThreadsAsync(SmbCapture opening, byte[][] requests, byte[][] responses)
+    private static async Task<RecordingEvents> FeedFromTwoThreadsAsync(ConnectionCapture opening, byte[][] requests, byte[][] responses)
     {
         var events = new RecordingEvents();
         var parser = new Smb2Parser(events);

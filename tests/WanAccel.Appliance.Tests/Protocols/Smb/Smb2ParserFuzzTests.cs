@@ -26,7 +26,7 @@ public sealed class Smb2ParserFuzzTests
     [ToolFact("smbd", "smbclient")]
     public async Task Feed_MutatedRealSessions_NeverThrowsStopsOnceAllocatesLittle()
     {
-        var capture = await RealSmbCapture.PutAndGetAsync(TestPayload.Create(1 << 20, seed: 41), "mandatory", encrypt: false);
+        var capture = await RealConnectionCapture.PutAndGetAsync(TestPayload.Create(1 << 20, seed: 41), "mandatory", encrypt: false);
 
         var outcome = Fuzz(capture, cases: 2000, seed: 2);
 
@@ -73,7 +73,7 @@ public sealed class Smb2ParserFuzzTests
     }
 
     /// <summary>Feeds <paramref name="cases"/> mutations of <paramref name="capture"/>; every tenth is also cut at random points.</summary>
-    private static (int Stopped, int Events) Fuzz(SmbCapture capture, int cases, int seed)
+    private static (int Stopped, int Events) Fuzz(ConnectionCapture capture, int cases, int seed)
     {
         var random = new Random(seed);
         var mutator = new CaptureMutator(capture);

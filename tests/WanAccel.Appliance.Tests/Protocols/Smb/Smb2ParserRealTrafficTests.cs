@@ -19,7 +19,7 @@ public sealed class Smb2ParserRealTrafficTests(ITestOutputHelper output)
     public async Task Feed_RealPutAndGet_EveryDataRangeHoldsTheFileAndCoversIt(string signing)
     {
         var content = TestPayload.RandomHead(64 * 1024, FileBytes, seed: 31);
-        var capture = await RealSmbCapture.PutAndGetAsync(content, signing, encrypt: false);
+        var capture = await RealConnectionCapture.PutAndGetAsync(content, signing, encrypt: false);
 
         var events = CaptureReplay.Replay(capture);
 
@@ -33,7 +33,7 @@ public sealed class Smb2ParserRealTrafficTests(ITestOutputHelper output)
 
         Assert.Empty(events.Stops);
         Assert.DoesNotContain(events.Events, e => e is ParserEvent.Encrypted);
-        var remote = events.Events.OfType<ParserEvent.Opened>().Where(o => o.Name == @$"\\127.0.0.1\share\{RealSmbCapture.RemoteName}").Select(o => o.File).ToHashSet();
+        var remote = events.Events.OfType<ParserEvent.Opened>().Where(o => o.Name == @$"\\127.0.0.1\share\{RealConnectionCapture.RemoteName}").Select(o => o.File).ToHashSet();
         Assert.NotEmpty(remote);
         Assert.All(events.Data, d => Assert.Contains(d.File, remote));
         DataOracle.AssertEveryRangeHolds(capture, events.Data, _ => content);
@@ -52,7 +52,7 @@ public sealed class Smb2ParserRealTrafficTests(ITestOutputHelper output)
     public async Task Feed_RealEncryptedSession_EncryptedAndNoData()
     {
         var content = TestPayload.Create(256 * 1024, seed: 32);
-        var capture = await RealSmbCapture.PutAndGetAsync(content, "mandatory", encrypt: true);
+        var capture = await RealConnectionCapture.PutAndGetAsync(content, "mandatory", encrypt: true);
 
         var events = CaptureReplay.Replay(capture);
 

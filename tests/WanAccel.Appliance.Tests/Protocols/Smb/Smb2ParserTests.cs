@@ -165,7 +165,7 @@ public sealed class Smb2ParserTests
     [Fact]
     public void Feed_Smb1NegotiateFirst_ToleratedAndAnsweredAsMessageIdZero()
     {
-        var capture = new SmbCapture()
+        var capture = new ConnectionCapture()
             .Client(Smb1Negotiate()).Server(Frame(NegotiateResponse(0)))
             .Client(Frame(Negotiate(1))).Server(Frame(NegotiateResponse(1)))
             .Client(Frame(SessionSetup(2))).Server(Frame(SessionSetupResponse(2)))
@@ -183,9 +183,9 @@ public sealed class Smb2ParserTests
     {
         var capture = where switch
         {
-            "second frame" => new SmbCapture().Client(Frame(Negotiate(0)), Smb1Negotiate()),
-            "from the server" => new SmbCapture().Client(Frame(Negotiate(0))).Server(Smb1Negotiate()),
-            _ => new SmbCapture().Client(Smb1Negotiate(command: 0x73)),
+            "second frame" => new ConnectionCapture().Client(Frame(Negotiate(0)), Smb1Negotiate()),
+            "from the server" => new ConnectionCapture().Client(Frame(Negotiate(0))).Server(Smb1Negotiate()),
+            _ => new ConnectionCapture().Client(Smb1Negotiate(command: 0x73)),
         };
 
         Assert.IsType<ParserEvent.Stopped>(Assert.Single(CaptureReplay.Replay(capture).Events));
@@ -233,7 +233,7 @@ public sealed class Smb2ParserTests
         var capture = OpenedCapture();
         switch (what)
         {
-            case "http": capture = new SmbCapture().Client("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()); break;
+            case "http": capture = new ConnectionCapture().Client("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()); break;
             case "empty frame": capture.Client([0, 0, 0, 0]); break;
             case "short frame": capture.Client(RawFrame(Echo(5).AsSpan(0, 40))); break;
             case "header size": capture.Client(Frame(Patch(Echo(5), 4, 2, 63))); break;
@@ -346,17 +346,17 @@ public sealed class Smb2ParserTests
     }
 
     /// <summary>NEGOTIATE, SESSION_SETUP and TREE_CONNECT to <c>\\srv\share</c> (TreeId 7); MessageIds 0–3.</summary>
-    private static SmbCapture Session() => new SmbCapture()
+    private static ConnectionCapture Session() => new ConnectionCapture()
         .Client(Frame(Negotiate(0))).Server(Frame(NegotiateResponse(0)))
         .Client(Frame(SessionSetup(1))).Server(Frame(SessionSetupResponse(1)))
         .Client(Frame(SessionSetup(2))).Server(Frame(SessionSetupResponse(2)))
         .Client(Frame(TreeConnect(3, @"\\srv\share"))).Server(Frame(TreeConnectResponse(3, 7)));
 
     /// <summary><see cref="Session"/> and <c>a.img</c> opened as <see cref="File1"/> (MessageId 4).</summary>
-    private static SmbCapture OpenedCapture() => Session().Client(Frame(Create(4, 7, "a.img"))).Server(Frame(CreateResponse(4, File1)));
+    private static ConnectionCapture OpenedCapture() => Session().Client(Frame(Create(4, 7, "a.img"))).Server(Frame(CreateResponse(4, File1)));
 
     /// <summary>A parser fed <see cref="OpenedCapture"/>.</summary>
-    private static (Smb2Parser Parser, RecordingEvents Events, SmbCapture Capture) Opened()
+    private static (Smb2Parser Parser, RecordingEvents Events, ConnectionCapture Capture) Opened()
     {
         var events = new RecordingEvents();
         var parser = new Smb2Parser(events);

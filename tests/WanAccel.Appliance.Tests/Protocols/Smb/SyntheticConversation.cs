@@ -19,11 +19,11 @@ internal static class SyntheticConversation
     public static byte[] NotesContent { get; } = "a short text read in one compound"u8.ToArray();
 
     /// <summary>The session; with <paramref name="signed"/> every message after NEGOTIATE carries a signature.</summary>
-    public static SmbCapture Build(bool signed = false)
+    public static ConnectionCapture Build(bool signed = false)
     {
         byte[] S(byte[] message) => signed ? Signed(message) : message;
         var disk = DiskContent;
-        return new SmbCapture()
+        return new ConnectionCapture()
             .Client(Frame(Negotiate(0))).Server(Frame(NegotiateResponse(0)))
             .Client(Frame(S(SessionSetup(1)))).Server(Frame(S(SessionSetupResponse(1, StatusMoreProcessing))))
             .Client(Frame(S(SessionSetup(2)))).Server(Frame(S(SessionSetupResponse(2))))

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using WanAccel.Appliance.Protocols;
 
-namespace WanAccel.Appliance.Tests.Protocols.Smb;
+namespace WanAccel.Appliance.Tests.Protocols;
 
 /// <summary>
 /// A TCP relay on loopback between real clients and a real server that records each connection as an
-/// <see cref="SmbCapture"/>: every piece is recorded before it is forwarded, so a response (which the server can only
+/// <see cref="ConnectionCapture"/>: every piece is recorded before it is forwarded, so a response (which the server can only
 /// send after the request reached it) is always recorded after its request — the order a parser is fed in.
 /// </summary>
 internal sealed class RecordingRelay : IAsyncDisposable
@@ -16,9 +16,10 @@ internal sealed class RecordingRelay : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _target;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<SmbCapture> _connections = [];
+    private readonly List<ConnectionCapture> _connections = [];
     private readonly List<Task> _relays = [];
     private readonly Task _accepting;
+    private bool _disposed;
 
     public RecordingRelay(IPEndPoint target)
     {
@@ -29,8 +30,20 @@ internal sealed class RecordingRelay : IAsyncDisposable
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
+    /// <summary>What every connection so far carried (for clients that reset rather than close: stop the relay first).</summary>
+    public IReadOnlyList<ConnectionCapture> Captures
+    {
+        get
+        {
+            lock (_relays)
+            {
+                return [.. _connections];
+            }
+        }
+    }
+
     /// <summary>Waits until every connection so far has closed in both directions; returns their captures.</summary>
-    public async Task<IReadOnlyList<SmbCapture>> ClosedAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConnectionCapture>> ClosedAsync(CancellationToken cancellationToken)
     {
         Task[] relays;
         lock (_relays)
@@ -45,8 +58,15 @@ internal sealed class RecordingRelay : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops relaying; idempotent (the captures stay readable).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stop.CancelAsync();
         _listener.Stop();
         await _accepting;
@@ -74,7 +94,7 @@ internal sealed class RecordingRelay : IAsyncDisposable
                 return;
             }
 
-            var capture = new SmbCapture();
+            var capture = new ConnectionCapture();
             lock (_relays)
             {
                 _connections.Add(capture);
@@ -83,7 +103,7 @@ internal sealed class RecordingRelay : IAsyncDisposable
         }
     }
 
-    private async Task RelayAsync(Socket client, SmbCapture capture)
+    private async Task RelayAsync(Socket client, ConnectionCapture capture)
     {
         using var _ = client;
         using var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -93,7 +113,7 @@ internal sealed class RecordingRelay : IAsyncDisposable
             PumpAsync(server, client, StreamDirection.ToClient, capture));
     }
 
-    private async Task PumpAsync(Socket from, Socket to, StreamDirection direction, SmbCapture capture)
+    private async Task PumpAsync(Socket from, Socket to, StreamDirection direction, ConnectionCapture capture)
     {
         var buffer = new byte[BufferSize];
         try

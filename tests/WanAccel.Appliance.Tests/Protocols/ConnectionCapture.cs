@@ -1,12 +1,12 @@
 using WanAccel.Appliance.Protocols;
 
-namespace WanAccel.Appliance.Tests.Protocols.Smb;
+namespace WanAccel.Appliance.Tests.Protocols;
 
 /// <summary>
 /// Both directions of one connection and the order their pieces arrived in (a request always before its response).
 /// Built by hand from frames or recorded by <see cref="RecordingRelay"/>; thread-safe while recording.
 /// </summary>
-internal sealed class SmbCapture
+internal sealed class ConnectionCapture
 {
     private readonly Lock _gate = new();
     private readonly MemoryStream _toServer = new();
@@ -25,7 +25,7 @@ internal sealed class SmbCapture
     }
 
     /// <summary>Appends bytes that arrived in <paramref name="direction"/>.</summary>
-    public SmbCapture Add(StreamDirection direction, ReadOnlySpan<byte> bytes)
+    public ConnectionCapture Add(StreamDirection direction, ReadOnlySpan<byte> bytes)
     {
         lock (_gate)
         {
@@ -37,9 +37,9 @@ internal sealed class SmbCapture
         return this;
     }
 
-    public SmbCapture Client(params byte[][] frames) => AddAll(StreamDirection.ToServer, frames);
+    public ConnectionCapture Client(params byte[][] frames) => AddAll(StreamDirection.ToServer, frames);
 
-    public SmbCapture Server(params byte[][] frames) => AddAll(StreamDirection.ToClient, frames);
+    public ConnectionCapture Server(params byte[][] frames) => AddAll(StreamDirection.ToClient, frames);
 
     public ReadOnlyMemory<byte> Stream(StreamDirection direction)
     {
@@ -52,7 +52,7 @@ internal sealed class SmbCapture
 
     public ReadOnlyMemory<byte> Bytes(CaptureChunk chunk) => Stream(chunk.Direction).Slice(chunk.Offset, chunk.Length);
 
-    private SmbCapture AddAll(StreamDirection direction, byte[][] frames)
+    private ConnectionCapture AddAll(StreamDirection direction, byte[][] frames)
     {
         foreach (var frame in frames)
         {

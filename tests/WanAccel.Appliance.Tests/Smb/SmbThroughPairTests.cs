@@ -48,6 +48,30 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
     }
 
     [ToolFact("smbd", "smbclient")]
+    public async Task EncryptedSession_PutAndGet_ByteExact_PassedThroughUnchunked()
+    {
+        using var work = new TempDirectory();
+        var share = Directory.CreateDirectory(work["share"]).FullName;
+        await using var samba = await SambaServer.StartAsync(share, work["samba"], "disabled", readOnly: false, CancellationToken.None, encrypt: true);
+        await using var pair = new AppliancePair(samba.EndPoint, tune: o => o.Name == "edge" ? o with { Rules = [o.Rules[0] with { Protocol = "smb" }] } : o);
+        await pair.WaitUpAsync();
+        var local = Directory.CreateDirectory(work["local"]).FullName;
+        var image = TestPayload.Create(ImageBytes / 4, seed: 23);
+        await File.WriteAllBytesAsync(Path.Combine(local, "vm.img"), image);
+
+        var put = await SmbAsync(pair, samba, "put vm.img vm.img", local);
+        var get = await SmbAsync(pair, samba, "get vm.img got.img", local);
+
+        TestPayload.AssertFileHolds(image, Path.Combine(share, "vm.img"));
+        TestPayload.AssertFileHolds(image, Path.Combine(local, "got.img"));
+        // Everything after the session setup is SMB3-encrypted: sent as Passthrough frames, nothing chunked or cached.
+        output.WriteLine($"encrypted put: LAN {put.LanBytesIn} B, passthrough {put.PassthroughBytesOut} B, WAN {put.WanBytesOut} B; get: passthrough in {get.PassthroughBytesIn} B");
+        Assert.True(put.PassthroughBytesOut > ImageBytes / 4, $"put passed through {put.PassthroughBytesOut} B");
+        Assert.True(get.PassthroughBytesIn > ImageBytes / 4, $"get passed through {get.PassthroughBytesIn} B");
+        Assert.True(put.WanBytesOut > ImageBytes / 4, $"an encrypted put cannot shrink: {put.WanBytesOut} B");
+    }
+
+    [ToolFact("smbd", "smbclient")]
     public async Task Put_OfAnImageMovedBeforeByWanaccelCp_IsWarm_AndCountsAsAVmImage()
     {
         using var work = new TempDirectory();

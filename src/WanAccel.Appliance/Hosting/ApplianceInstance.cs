@@ -6,6 +6,7 @@ using WanAccel.Appliance.Http;
 using WanAccel.Appliance.Identity;
 using WanAccel.Appliance.Observability;
 using WanAccel.Appliance.Protocols;
+using WanAccel.Appliance.Protocols.Nfs.ReadAhead;
 using WanAccel.Core.Storage;
 
 namespace WanAccel.Appliance.Hosting;
@@ -40,6 +41,7 @@ public sealed class ApplianceInstance : IAsyncDisposable
             FlowOptions = options.Flow.ToFlowOptions(),
             Flows = Flows,
             Runner = new FlowRunner(Flows, Files, logger, options.ShutdownTimeout),
+            NfsReadAhead = NfsReadAhead,
             Logger = logger,
             Stopping = _stopping.Token,
             Aborting = _aborting.Token,
@@ -60,6 +62,9 @@ public sealed class ApplianceInstance : IAsyncDisposable
 
     /// <summary>File traffic the protocol parsers saw (for the metrics).</summary>
     internal FileTotals Files { get; } = new();
+
+    /// <summary>NFS read-ahead counts of all flows so far (for the metrics).</summary>
+    internal NfsReadAheadStatistics NfsReadAhead { get; } = new();
 
     public IChunkStore Store => _store;
 

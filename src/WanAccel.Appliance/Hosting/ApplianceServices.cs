@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WanAccel.Appliance.Flows;
+using WanAccel.Appliance.Protocols.Nfs.ReadAhead;
 using WanAccel.Core.Storage;
 
 namespace WanAccel.Appliance.Hosting;
@@ -16,6 +17,9 @@ internal sealed class ApplianceServices
     public required FlowRegistry Flows { get; init; }
 
     public required FlowRunner Runner { get; init; }
+
+    /// <summary>NFS read-ahead counts of all flows (for the metrics).</summary>
+    public required NfsReadAheadStatistics NfsReadAhead { get; init; }
 
     public required ILogger Logger { get; init; }
 

@@ -51,7 +51,7 @@ internal sealed class RemoteFlowHandler(ApplianceServices services)
         if (request.NfsReadAheadBytes > 0 && services.Options.Nfs.ReadAhead && socket.RemoteEndPoint is IPEndPoint server)
         {
             // The core reads ahead on its own connection to the same server, no further than either side allows.
-            record.NfsReadAhead = new NfsReadAheadStatistics();
+            record.NfsReadAhead = new NfsReadAheadStatistics(services.NfsReadAhead);
             var depth = Math.Min(request.NfsReadAheadBytes, services.Options.Nfs.ReadAheadBytes);
             local = new NfsReadAheadServerEnd(local, depth, _ => ConnectAsync(server.ToString()), record.NfsReadAhead);
         }

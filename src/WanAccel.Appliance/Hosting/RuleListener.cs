@@ -68,7 +68,7 @@ internal sealed class RuleListener : IAsyncDisposable
         var readAhead = nfs.ReadAhead && string.Equals(_rule.Protocol, "nfs", StringComparison.OrdinalIgnoreCase) ? nfs.ReadAheadBytes : 0;
         if (readAhead > 0)
         {
-            record.NfsReadAhead = new NfsReadAheadStatistics();
+            record.NfsReadAhead = new NfsReadAheadStatistics(_services.NfsReadAhead);
             local = new NfsReadAheadClientEnd(local, readAhead, record.NfsReadAhead);
         }
 

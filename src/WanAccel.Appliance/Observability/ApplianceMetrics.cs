@@ -35,7 +35,7 @@ internal sealed class ApplianceMetrics : IDisposable
         appliance.Flows.Refused += refusal => errors.WithLabels(refusal == FlowRefusal.NotRedirected ? FlowErrorKind.ClientRefused : FlowErrorKind.RequestRefused).Inc();
         _store = new StoreMetrics(factory, appliance.Store, errors);
         _peers = new PeerMetrics(factory, appliance.Peers);
-        _files = new FileMetrics(factory, appliance.Files);
+        _files = new FileMetrics(factory, appliance.Files, appliance.NfsReadAhead);
         Registry.AddBeforeCollectCallback(Collect);
     }
 

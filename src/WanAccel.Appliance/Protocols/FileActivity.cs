@@ -39,8 +39,10 @@ internal sealed class FileActivity : IProtocolEvents
         _logger = logger;
     }
 
+    private volatile bool _encrypted;
+
     /// <summary>The connection turned encrypted (SMB3 transform): nothing after this benefits from chunking.</summary>
-    public bool IsEncrypted { get; private set; }
+    public bool IsEncrypted => _encrypted;
 
     public void FileOpened(UInt128 file, string name)
     {
@@ -113,7 +115,7 @@ internal sealed class FileActivity : IProtocolEvents
 
     public void Encrypted(StreamDirection direction)
     {
-        IsEncrypted = true;
+        _encrypted = true;
         ProtocolLog.Encrypted(_logger, _flowId, _protocol);
     }
 

@@ -3,6 +3,7 @@ using WanAccel.Appliance.Interception;
 using WanAccel.Appliance.Protocols.Nfs;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Appliance.Tests.Observability;
 using WanAccel.Cli.Peers;
 using Xunit.Abstractions;
 
@@ -41,6 +42,8 @@ public sealed class NfsReadAheadTests(ITestOutputHelper output)
 
         // The parser follows read-ahead replies inside the appliances' annotations too: every byte read is counted.
         Assert.InRange(bed.Pair.Edge.Files.For("nfs", vmImage: false).ReadBytes, 2L * ImageBytes, 4L * ImageBytes);
+        var metrics = await MetricsScrape.GetAsync(bed.Pair.Edge.MetricsEndPoint!, bed.Pair.Token);
+        Assert.Equal(bed.Counts().Answered, metrics.Value("wanaccel_nfs_read_ahead_reads_total", ("result", "answered")));
     }
 
     [ToolFact("ganesha.nfsd", "rpcbind", "nfs-cp", "unshare")]
@@ -93,7 +96,9 @@ public sealed class NfsReadAheadTests(ITestOutputHelper output)
             var work = new TempDirectory();
             var ganesha = await GaneshaServer.StartAsync(Directory.CreateDirectory(work["export"]).FullName, work["ganesha"], CancellationToken.None);
             var mountRule = new InterceptionRuleOptions { Name = "mount", Listen = "127.0.0.1:0", Destination = ganesha.Mount.ToString(), Protocol = "nfs" };
-            var pair = new AppliancePair(ganesha.Nfs, tune: o => (o.Name == "edge" ? o with { Rules = [o.Rules[0] with { Protocol = "nfs" }, mountRule] } : o)
+            var pair = new AppliancePair(ganesha.Nfs, tune: o => (o.Name == "edge"
+                    ? o with { Rules = [o.Rules[0] with { Protocol = "nfs" }, mountRule], Metrics = new MetricsOptions { Listen = "127.0.0.1:0" } }
+                    : o)
                 with { Nfs = new NfsOptions { ReadAhead = readAhead } });
             await pair.WaitUpAsync();
             return new Bed(work, ganesha, pair);

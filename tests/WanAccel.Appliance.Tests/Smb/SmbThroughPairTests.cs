@@ -2,6 +2,7 @@ using WanAccel.Appliance.FileTransfer;
 using WanAccel.Appliance.Hosting;
 using WanAccel.Appliance.Tests.EndToEnd;
 using WanAccel.Appliance.Tests.Hosting;
+using WanAccel.Appliance.Tests.Observability;
 using WanAccel.Cli.Peers;
 using Xunit.Abstractions;
 
@@ -79,7 +80,12 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
         var export = Directory.CreateDirectory(work["export"]).FullName;
         await using var samba = await SambaServer.StartAsync(share, work["samba"], "disabled", readOnly: false, CancellationToken.None);
         await using var pair = new AppliancePair(samba.EndPoint, tune: o => o.Name == "edge"
-            ? o with { Rules = [o.Rules[0] with { Protocol = "smb" }], FileTransfer = new FileTransferOptions { Listen = "127.0.0.1:0" } }
+            ? o with
+            {
+                Rules = [o.Rules[0] with { Protocol = "smb" }],
+                FileTransfer = new FileTransferOptions { Listen = "127.0.0.1:0" },
+                Metrics = new MetricsOptions { Listen = "127.0.0.1:0" },
+            }
             : o with { Exports = [new ExportOptions { Name = "images", Path = export, Access = ExportAccess.ReadWrite }] });
         await pair.WaitUpAsync();
         var local = Directory.CreateDirectory(work["local"]).FullName;
@@ -98,8 +104,11 @@ public sealed class SmbThroughPairTests(ITestOutputHelper output)
         output.WriteLine($"image {ImageBytes} B: smbclient put after cp sent {put.WanBytesOut} B");
         TestPayload.AssertFileHolds(image, Path.Combine(share, "vm.vhdx"));
         Assert.True(put.WanBytesOut < ImageBytes / 100, $"put after cp sent {put.WanBytesOut} B");
-        var smb = pair.Edge.Files.For("smb", vmImage: true);
-        Assert.Equal((ImageBytes, 1L), (smb.WrittenBytes, smb.Files));
+        var metrics = await MetricsScrape.GetAsync(pair.Edge.MetricsEndPoint!, pair.Token);
+        (string, string)[] smbImages = [("protocol", "smb"), ("file_type", "vm_image")];
+        Assert.Equal(ImageBytes, metrics.Value("wanaccel_file_bytes_total", [.. smbImages, ("operation", "write")]));
+        Assert.Equal(1, metrics.Value("wanaccel_files_total", smbImages));
+        Assert.InRange(metrics.Value("wanaccel_file_wan_bytes_total", smbImages), 1, put.WanBytesOut);
     }
 
     /// <summary>Runs smbclient through the edge's rule; returns the statistics of the one flow it made.</summary>

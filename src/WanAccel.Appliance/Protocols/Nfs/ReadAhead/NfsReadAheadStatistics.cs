@@ -1,7 +1,10 @@
 namespace WanAccel.Appliance.Protocols.Nfs.ReadAhead;
 
-/// <summary>Read-ahead counts of one NFS flow: on the edge, READs answered locally or forwarded; on the core, READs issued ahead.</summary>
-public sealed class NfsReadAheadStatistics
+/// <summary>
+/// Read-ahead counts of one NFS flow (on the edge, READs answered locally or forwarded; on the core, READs issued
+/// ahead), each also added to the appliance's totals when given.
+/// </summary>
+public sealed class NfsReadAheadStatistics(NfsReadAheadStatistics? totals = null)
 {
     private long _answered;
     private long _forwarded;
@@ -24,13 +27,33 @@ public sealed class NfsReadAheadStatistics
     /// <summary>Either side: read-ahead replies thrown away (file changed, cache full, pattern broke).</summary>
     public long RepliesDropped => Interlocked.Read(ref _dropped);
 
-    internal void Answered() => Interlocked.Increment(ref _answered);
+    internal void Answered()
+    {
+        Interlocked.Increment(ref _answered);
+        totals?.Answered();
+    }
 
-    internal void Forwarded() => Interlocked.Increment(ref _forwarded);
+    internal void Forwarded()
+    {
+        Interlocked.Increment(ref _forwarded);
+        totals?.Forwarded();
+    }
 
-    internal void Issued() => Interlocked.Increment(ref _issued);
+    internal void Issued()
+    {
+        Interlocked.Increment(ref _issued);
+        totals?.Issued();
+    }
 
-    internal void Injected(long bytes) => Interlocked.Add(ref _injectedBytes, bytes);
+    internal void Injected(long bytes)
+    {
+        Interlocked.Add(ref _injectedBytes, bytes);
+        totals?.Injected(bytes);
+    }
 
-    internal void Dropped() => Interlocked.Increment(ref _dropped);
+    internal void Dropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        totals?.Dropped();
+    }
 }

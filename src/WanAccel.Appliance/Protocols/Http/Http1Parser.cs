@@ -67,7 +67,7 @@ internal sealed class Http1Parser(IProtocolEvents events) : IProtocolParser
 
         var name = headers.Host is null ? target : headers.Host + target;
         var file = Key(name);
-        _pending.Enqueue(new HttpRequestHead(method, file, name));
+        _pending.Enqueue(new HttpRequestHead(method, file));
         events.FileOpened(file, name);
         framing = new BodyFraming(headers.Chunked, headers.Chunked ? 0 : Math.Max(0, headers.ContentLength), CloseDelimited: false, file,
             method is "PUT" or "POST" ? FileDataKind.Write : null, FileOffset: 0);

@@ -201,14 +201,12 @@ public sealed partial class StreamDecoder
     }
 
     /// <summary>
-    /// Re-hashes every literal chunk and stores the ones that match (in parallel for large frames: hashing one chunk
-    /// overlaps storing another); rejects the frame if any chunk does not hash to its id.
+    /// Re-hashes every literal chunk (in parallel for large frames) and rejects the frame if any does not hash to its id;
+    /// then stores them all with one append.
     /// </summary>
     private void VerifyAndStoreLiterals(byte[] raw, int count)
     {
-        var workers = Math.Min(_options.Parallelism, count / 8);
         var offsets = ArrayPool<int>.Shared.Rent(count);
-        var bad = -1;
         try
         {
             var o = 0;
@@ -218,45 +216,44 @@ public sealed partial class StreamDecoder
                 o += _literalLengths[i];
             }
 
+            _verifyClaimed = -1;
+            _badLiteral = -1;
+            var workers = Math.Min(_options.Parallelism, count / 8);
             if (workers <= 1)
             {
-                for (var i = 0; i < count; i++)
-                {
-                    VerifyAndStore(raw, offsets, i, ref bad);
-                }
+                VerifyClaimedLiterals(raw, offsets, count);
             }
             else
             {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-                {
-                    for (var i = w; i < count; i += workers)
-                    {
-                        VerifyAndStore(raw, offsets, i, ref bad);
-                    }
-                });
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => VerifyClaimedLiterals(raw, offsets, count));
             }
+
+            if (_badLiteral >= 0)
+            {
+                throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {_badLiteral} does not hash to its id {_literalIds[_badLiteral]}");
+            }
+
+            _store.AddRange(_literalIds.AsSpan(0, count), _literalLengths.AsSpan(0, count), raw.AsSpan(0, o));
         }
         finally
         {
             ArrayPool<int>.Shared.Return(offsets);
         }
-
-        if (bad >= 0)
-        {
-            throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {bad} does not hash to its id {_literalIds[bad]}");
-        }
     }
 
-    private void VerifyAndStore(byte[] raw, int[] offsets, int i, ref int bad)
+    /// <summary>Verifies chunks claimed one at a time (workers sharing a busy core do not hold up the frame).</summary>
+    private void VerifyClaimedLiterals(byte[] raw, int[] offsets, int count)
     {
-        var chunk = raw.AsSpan(offsets[i], _literalLengths[i]);
-        if (!_literalIds[i].Matches(chunk))
+        int i;
+        while ((i = Interlocked.Increment(ref _verifyClaimed)) < count)
         {
-            Volatile.Write(ref bad, i);
-            return;
-        }
+            if (!_literalIds[i].Matches(raw.AsSpan(offsets[i], _literalLengths[i])))
+            {
+                Volatile.Write(ref _badLiteral, i);
+                continue;
+            }
 
-        _store.TryAdd(_literalIds[i], chunk);
-        _senderKnowledge?.Add(_literalIds[i], _literalLengths[i]);
+            _senderKnowledge?.Add(_literalIds[i], _literalLengths[i]);
+        }
     }
 }

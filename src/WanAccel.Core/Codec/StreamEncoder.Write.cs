@@ -138,20 +138,8 @@ public sealed partial class StreamEncoder
         }
     }
 
-    private void KeepSent(ReadOnlySpan<byte> raw, ReadOnlySpan<ChunkId> ids, ReadOnlySpan<int> lengths)
-    {
-        if (_senderStore is null)
-        {
-            return;
-        }
-
-        var offset = 0;
-        for (var i = 0; i < ids.Length; i++)
-        {
-            _senderStore.TryAdd(ids[i], raw.Slice(offset, lengths[i]));
-            offset += lengths[i];
-        }
-    }
+    private void KeepSent(ReadOnlySpan<byte> raw, ReadOnlySpan<ChunkId> ids, ReadOnlySpan<int> lengths) =>
+        _senderStore?.AddRange(ids, lengths, raw);
 
     /// <summary>
     /// Writes Resend frames that fill [<paramref name="offset"/>, offset + data.Length) on the decoder with the original

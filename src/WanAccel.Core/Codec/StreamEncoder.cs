@@ -38,6 +38,9 @@ public sealed partial class StreamEncoder : IDisposable
     private readonly List<long> _cuts = [];
     private int _nextCut;
 
+    // The last chunk index claimed by a hashing worker of the current step.
+    private int _hashClaimed;
+
     // The previous step while its ops are not written yet: a zero run continuing across the step boundary extends its
     // last Zero op instead of starting a new frame (one frame per run).
     private EncodeStep? _unwritten;
@@ -265,24 +268,27 @@ public sealed partial class StreamEncoder : IDisposable
     private void HashChunks(EncodeStep step, int chunks)
     {
         var workers = Math.Min(_options.Parallelism, Math.Max(1, chunks / 16));
+        _hashClaimed = -1;
         if (workers == 1)
         {
-            var span = step.Input.Span;
-            for (var i = 0; i < chunks; i++)
-            {
-                step.ChunkIds[i] = ChunkId.Compute(span.Slice(step.ChunkOffsets[i], step.ChunkLengths[i]));
-            }
-
+            HashClaimedChunks(step, chunks);
             return;
         }
 
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => HashClaimedChunks(step, chunks));
+    }
+
+    /// <summary>
+    /// Hashes chunks claimed one at a time, not in fixed shares: the cut of the next step runs at the same time on one of
+    /// the cores, and a worker sharing that core must not hold up the step.
+    /// </summary>
+    private void HashClaimedChunks(EncodeStep step, int chunks)
+    {
+        var span = step.Input.Span;
+        int i;
+        while ((i = Interlocked.Increment(ref _hashClaimed)) < chunks)
         {
-            var span = step.Input.Span;
-            for (var i = w; i < chunks; i += workers)
-            {
-                step.ChunkIds[i] = ChunkId.Compute(span.Slice(step.ChunkOffsets[i], step.ChunkLengths[i]));
-            }
-        });
+            step.ChunkIds[i] = ChunkId.Compute(span.Slice(step.ChunkOffsets[i], step.ChunkLengths[i]));
+        }
     }
 }

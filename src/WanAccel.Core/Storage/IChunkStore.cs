@@ -27,6 +27,12 @@ public interface IChunkStore : IDisposable
     /// </summary>
     bool TryAdd(in ChunkId id, ReadOnlySpan<byte> data);
 
+    /// <summary>
+    /// Stores consecutive chunks: <paramref name="data"/> holds them back to back, <paramref name="lengths"/> gives their
+    /// sizes. Same guarantee from the caller as <see cref="TryAdd"/>. Returns how many were not present before.
+    /// </summary>
+    int AddRange(ReadOnlySpan<ChunkId> ids, ReadOnlySpan<int> lengths, ReadOnlySpan<byte> data);
+
     /// <summary>A snapshot of sizes and counters.</summary>
     ChunkStoreStatistics GetStatistics();
 }

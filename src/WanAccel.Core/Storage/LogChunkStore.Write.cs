@@ -7,34 +7,116 @@ namespace WanAccel.Core.Storage;
 public sealed partial class LogChunkStore
 {
     /// <inheritdoc/>
+    public bool TryAdd(in ChunkId id, ReadOnlySpan<byte> data) =>
+        AddRange(new ReadOnlySpan<ChunkId>(in id), [data.Length], data) == 1;
+
+    /// <inheritdoc/>
     /// <remarks>
-    /// One memcpy into the record buffer, one XxHash3, one pwrite and one index insert under the write lock; no fsync.
-    /// Also returns false, without storing, for a record larger than the whole capacity (only in stores under 1 MiB).
-    /// I/O errors (disk full) propagate; the partial record is overwritten by the next append.
+    /// Under the write lock: the new records are laid out in one buffer (one memcpy and one XxHash3 each) and written
+    /// with one pwrite per batch of up to <see cref="BatchBytes"/>, then indexed; no fsync. A chunk larger than the whole
+    /// capacity (only in stores under 1 MiB) is skipped. I/O errors (disk full) propagate; chunks of the failed batch are
+    /// not indexed and its partial records are overwritten by the next append.
     /// </remarks>
-    public bool TryAdd(in ChunkId id, ReadOnlySpan<byte> data)
+    public int AddRange(ReadOnlySpan<ChunkId> ids, ReadOnlySpan<int> lengths, ReadOnlySpan<byte> data)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(data.Length, ChunkLimits.MaxChunkSize, nameof(data));
-        int size = ChunkRecord.SizeOf(data.Length);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(lengths.Length, ids.Length, nameof(lengths));
+        long total = 0;
+        foreach (var length in lengths)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(length, ChunkLimits.MaxChunkSize, nameof(lengths));
+            ArgumentOutOfRangeException.ThrowIfNegative(length, nameof(lengths));
+            total += length;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNotEqual(total, data.Length, nameof(lengths));
+        var added = 0;
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (ContainsVerifiedLocked(id) || size > _options.CapacityBytes - LogSegment.HeaderSize)
+            try
             {
-                return false;
+                var offset = 0;
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    var chunk = data.Slice(offset, lengths[i]);
+                    offset += chunk.Length;
+                    int size = ChunkRecord.SizeOf(chunk.Length);
+                    if (IsBatched(ids[i]) || ContainsVerifiedLocked(ids[i]) || size > _options.CapacityBytes - LogSegment.HeaderSize)
+                    {
+                        continue;
+                    }
+
+                    if (_batched > 0 && (_batched + size > BatchBytes
+                        || _active.Length + _batched + size > _options.EffectiveSegmentBytes
+                        || _usedBytes + _batched + size > _options.CapacityBytes))
+                    {
+                        WriteBatchLocked(); // the next record needs a roll or an eviction first
+                    }
+
+                    if (_batched == 0)
+                    {
+                        EnsureRoomLocked(size);
+                    }
+
+                    ChunkRecord.Write(_batchBuffer.AsSpan(_batched), ids[i], chunk);
+                    _batchEntries.Add(new BatchEntry(ids[i], _active.Length + _batched, chunk.Length));
+                    _batched += size;
+                    added++;
+                }
+
+                WriteBatchLocked();
+            }
+            catch
+            {
+                _batched = 0;
+                _batchEntries.Clear();
+                throw;
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>True when the batch being built already holds a record of <paramref name="id"/> (a repeat within one call).</summary>
+    private bool IsBatched(in ChunkId id)
+    {
+        foreach (var entry in _batchEntries)
+        {
+            if (entry.Id == id)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Writes the batch at the end of the active segment, then indexes its records (published after the bytes).</summary>
+    private void WriteBatchLocked()
+    {
+        if (_batched == 0)
+        {
+            return;
+        }
+
+        var segment = _active;
+        try
+        {
+            RandomAccess.Write(segment.Handle, _batchBuffer.AsSpan(0, _batched), segment.Length);
+            foreach (var entry in _batchEntries)
+            {
+                segment.IndexWriter!.Append(entry.Id.Prefix, entry.Offset, entry.Length);
+                segment.EntryCount++;
+                _index.Add(entry.Id.Prefix, ChunkLocation.Pack(segment.Number, entry.Offset, entry.Length));
             }
 
-            EnsureRoomLocked(size);
-            var segment = _active;
-            long offset = segment.Length;
-            ChunkRecord.Write(_writeBuffer, id, data);
-            RandomAccess.Write(segment.Handle, _writeBuffer.AsSpan(0, size), offset);
-            segment.IndexWriter!.Append(id.Prefix, offset, data.Length);
-            segment.Length = offset + size;
-            segment.EntryCount++;
-            Volatile.Write(ref _usedBytes, _usedBytes + size);
-            _index.Add(id.Prefix, ChunkLocation.Pack(segment.Number, offset, data.Length)); // published after the bytes
-            return true;
+            segment.Length += _batched;
+            Volatile.Write(ref _usedBytes, _usedBytes + _batched);
+        }
+        finally
+        {
+            _batched = 0;
+            _batchEntries.Clear();
         }
     }
 

@@ -91,7 +91,7 @@ public sealed class LogChunkStoreEvictionTests
     }
 
     /// <summary>Asserts FIFO: the stored chunks are exactly a newest suffix; returns where it starts.</summary>
-    private static int AssertPresentIsNewestSuffix(IChunkStore store, TestChunk[] chunks)
+    internal static int AssertPresentIsNewestSuffix(IChunkStore store, TestChunk[] chunks)
     {
         int firstPresent = Array.FindIndex(chunks, c => store.Contains(c.Id));
         Assert.True(firstPresent >= 0);

@@ -71,10 +71,7 @@ internal sealed class EngineBench
         using var encoder = new StreamEncoder(_options, knowledge);
         var frames = new FrameBuffer();
         var clock = Stopwatch.StartNew();
-        using (var input = new FileStream(_input, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
-        {
-            LocalTransfer.Encode(input, encoder, frames);
-        }
+        LocalTransfer.EncodeFile(_input, encoder, frames);
 
         var encodeSeconds = clock.Elapsed.TotalSeconds;
         var feedback = new FeedbackQueue();

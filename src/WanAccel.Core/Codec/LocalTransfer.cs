@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.MemoryMappedFiles;
 using WanAccel.Core.Wire;
 
 namespace WanAccel.Core.Codec;
@@ -92,6 +93,56 @@ public static class LocalTransfer
 
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(next);
+        }
+    }
+
+    /// <summary>
+    /// Encodes the file at <paramref name="path"/> from a read-only memory mapping (no copy of its bytes), in windows of
+    /// <paramref name="windowBytes"/>, then completes the stream. The file must not shrink meanwhile.
+    /// </summary>
+    public static unsafe void EncodeFile(string path, StreamEncoder encoder, IBufferWriter<byte> frames, int windowBytes = 64 << 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowBytes, 1 << 20); // far above any unconsumed tail
+        var length = new FileInfo(path).Length;
+        if (length == 0)
+        {
+            encoder.Complete(frames);
+            return;
+        }
+
+        using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
+        using var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        var handle = view.SafeMemoryMappedViewHandle;
+        byte* start = null;
+        handle.AcquirePointer(ref start);
+        try
+        {
+            start += view.PointerOffset;
+            long position = 0;
+            while (position < length)
+            {
+                var window = (int)Math.Min(length - position, windowBytes);
+                var isFinal = position + window == length;
+                using var memory = new UnmanagedWindow(start + position, window);
+                var consumed = encoder.Encode(memory.Memory, isFinal, frames);
+                if (consumed == 0 && !isFinal)
+                {
+                    throw new InvalidOperationException("encoder made no progress with a full window");
+                }
+
+                if (isFinal && consumed != window)
+                {
+                    throw new InvalidOperationException("encoder left input unconsumed at the end of the stream");
+                }
+
+                position += consumed;
+            }
+
+            encoder.Complete(frames);
+        }
+        finally
+        {
+            handle.ReleasePointer();
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class LiteralDecompressor : IDisposable
                 source.CopyTo(destination);
                 return;
             case CodecKind.Lz4:
-                n = LZ4Codec.Decode(source, destination);
+                n = NativeLz4.IsAvailable ? NativeLz4.Decompress(source, destination) : LZ4Codec.Decode(source, destination);
                 break;
             case CodecKind.Zstd:
                 _zstd ??= new Decompressor();

@@ -94,6 +94,25 @@ public sealed class StreamCodecRoundTripTests
         Assert.Equal(a.Encoded.LiteralBytes, b.Encoded.LiteralBytes);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)] // windows smaller than the input: each starts at the previous one's unconsumed tail
+    [InlineData(6 << 20)]
+    public void TransferFile_FromMapping_SameOutputAndChunksAsStream(int length)
+    {
+        var input = Samples.DiskLike(length, 8);
+        using var streamed = new EngineHarness();
+        using var mapped = new EngineHarness();
+
+        var a = streamed.Transfer(input);
+        var b = mapped.TransferFile(input, windowBytes: 1 << 20);
+
+        Assert.Equal(input, b.Output);
+        Assert.Equal(a.Encoded.Chunks, b.Encoded.Chunks);
+        Assert.Equal(a.Encoded.ZeroBytes, b.Encoded.ZeroBytes);
+        Assert.Equal(a.Encoded.LiteralBytes, b.Encoded.LiteralBytes);
+    }
+
     [Fact]
     public void Transfer_ChangedVersion_SendsOnlyTheChange()
     {

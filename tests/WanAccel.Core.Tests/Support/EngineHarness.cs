@@ -64,6 +64,18 @@ internal sealed class EngineHarness : IDisposable
         return Decode(input, encoder, frames);
     }
 
+    /// <summary>Writes <paramref name="input"/> to a file, encodes it from a memory mapping and decodes it; returns the result.</summary>
+    public TransferResult TransferFile(byte[] input, int windowBytes)
+    {
+        var path = Path.Combine(_root, $"input-{Guid.NewGuid():N}");
+        File.WriteAllBytes(path, input);
+        using var encoder = new StreamEncoder(Options, Knowledge);
+        var frames = new FrameBuffer();
+        LocalTransfer.EncodeFile(path, encoder, frames, windowBytes);
+        File.Delete(path);
+        return Decode(input, encoder, frames);
+    }
+
     /// <summary>
     /// Encodes <paramref name="input"/> up to <paramref name="passthroughFrom"/> normally (the segmenter's unconsumed tail
     /// included in what follows) and the rest as Passthrough frames, then decodes it; returns the result.

@@ -28,6 +28,26 @@ public sealed class StreamCodecFaultTests
     }
 
     [Fact]
+    public void Decode_StoreFullMidStream_FailsLoudlyAndNeverCompletes()
+    {
+        var input = Samples.DiskLike(8 << 20, 22);
+        using var harness = new EngineHarness();
+        using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
+        var frames = new FrameBuffer();
+        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+        var feedback = new FeedbackQueue();
+        var output = new MemoryDecoderOutput();
+        using var decoder = new StreamDecoder(new FailingStore(harness.Store, goodAppends: 2), output, feedback);
+
+        var error = Assert.Throws<IOException>(() =>
+            LocalTransfer.Decode(frames.Blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length)));
+
+        Assert.Contains("No space", error.Message);
+        Assert.False(decoder.IsComplete);
+        Assert.True(input.AsSpan(0, output.ToArray().Length).SequenceEqual(output.ToArray()), "bytes delivered before the failure are exact");
+    }
+
+    [Fact]
     public void Transfer_StoreReopened_ReferencesStillResolve()
     {
         var input = Samples.DiskLike(6 << 20, 21);

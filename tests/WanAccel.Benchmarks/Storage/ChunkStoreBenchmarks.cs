@@ -10,7 +10,7 @@ namespace WanAccel.Benchmarks.Storage;
 /// <summary>
 /// <see cref="LogChunkStore"/> with 8 KiB chunks, per chunk (OperationsPerInvoke). The stores live on tmpfs
 /// (/dev/shm) so the figures are the CPU + syscall path "into the page cache"; fsync on seal is free there, on disk
-/// sustained ingest is bounded by the device. TryAdd runs at steady state (a 1 GiB store that keeps evicting).
+/// sustained ingest is bounded by the device. TryAdd and AddRange run at steady state (a 1 GiB store that keeps evicting).
 /// RawPwrite/RawPread are the floor: one bare 8 KiB syscall on the same tmpfs, so the ratio is the store's overhead
 /// even on a loaded machine.
 /// Run: <c>dotnet run -c Release --project tests/WanAccel.Benchmarks -- --filter '*Store*' --job short</c>.
@@ -76,6 +76,28 @@ public class ChunkStoreBenchmarks
         for (int i = 0; i < Batch; i++)
         {
             added = _addStore.TryAdd(NextId(), Data(i));
+        }
+
+        return added;
+    }
+
+    /// <summary>As a decoder stores a 1 MiB literal frame: 128 chunks per call, one pwrite.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int AddRange()
+    {
+        const int perFrame = 128;
+        Span<ChunkId> ids = stackalloc ChunkId[perFrame];
+        Span<int> lengths = stackalloc int[perFrame];
+        lengths.Fill(ChunkSize);
+        int added = 0;
+        for (int frame = 0; frame < Batch / perFrame; frame++)
+        {
+            for (int i = 0; i < perFrame; i++)
+            {
+                ids[i] = NextId();
+            }
+
+            added += _addStore.AddRange(ids, lengths, _pool.AsSpan(frame % 3 * ChunkSize, perFrame * ChunkSize));
         }
 
         return added;

@@ -41,7 +41,7 @@ public sealed partial class LogChunkStore
                     var chunk = data.Slice(offset, lengths[i]);
                     offset += chunk.Length;
                     int size = ChunkRecord.SizeOf(chunk.Length);
-                    if (IsBatched(ids[i]) || ContainsVerifiedLocked(ids[i]) || size > _options.CapacityBytes - LogSegment.HeaderSize)
+                    if (_batchIds.Contains(ids[i]) || ContainsVerifiedLocked(ids[i]) || size > _options.CapacityBytes - LogSegment.HeaderSize)
                     {
                         continue;
                     }
@@ -60,6 +60,7 @@ public sealed partial class LogChunkStore
 
                     ChunkRecord.Write(_batchBuffer.AsSpan(_batched), ids[i], chunk);
                     _batchEntries.Add(new BatchEntry(ids[i], _active.Length + _batched, chunk.Length));
+                    _batchIds.Add(ids[i]);
                     _batched += size;
                     added++;
                 }
@@ -68,27 +69,12 @@ public sealed partial class LogChunkStore
             }
             catch
             {
-                _batched = 0;
-                _batchEntries.Clear();
+                ClearBatch();
                 throw;
             }
         }
 
         return added;
-    }
-
-    /// <summary>True when the batch being built already holds a record of <paramref name="id"/> (a repeat within one call).</summary>
-    private bool IsBatched(in ChunkId id)
-    {
-        foreach (var entry in _batchEntries)
-        {
-            if (entry.Id == id)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Writes the batch at the end of the active segment, then indexes its records (published after the bytes).</summary>
@@ -115,9 +101,15 @@ public sealed partial class LogChunkStore
         }
         finally
         {
-            _batched = 0;
-            _batchEntries.Clear();
+            ClearBatch();
         }
+    }
+
+    private void ClearBatch()
+    {
+        _batched = 0;
+        _batchEntries.Clear();
+        _batchIds.Clear();
     }
 
     /// <summary>

@@ -52,6 +52,7 @@ public sealed partial class LogChunkStore : IChunkStore
     private readonly XxHash3 _sidecarHash = new();
     private readonly byte[] _batchBuffer = GC.AllocateUninitializedArray<byte>(BatchBytes);
     private readonly List<BatchEntry> _batchEntries = [];
+    private readonly HashSet<ChunkId> _batchIds = []; // repeats within one AddRange are stored once
     private int _batched;
     private readonly FileStream _lockFile;
     private readonly ChunkIndex _index;

@@ -183,13 +183,22 @@ public static class LocalTransfer
             var span = block.Span;
             while (!span.IsEmpty)
             {
-                if (!FrameHeader.TryRead(span, out _, out var header, out var body) || span.Length - header < body)
+                if (!FrameHeader.TryRead(span, out var type, out var header, out var body) || span.Length - header < body)
                 {
                     throw new WireFormatException(WireError.Truncated, $"frame block ends inside a frame ({span.Length} bytes left)");
                 }
 
-                Feed(decoder, span[..(header + body)]);
-                span = span[(header + body)..];
+                // Literals frames and the ManifestDef frames between them go in together (the decoder decodes runs of
+                // them side by side); they cannot miss.
+                var length = header + body;
+                while (type == (byte)FrameType.Literals && FrameHeader.TryRead(span[length..], out var next, out var h, out var b)
+                       && next is (byte)FrameType.Literals or (byte)FrameType.ManifestDef && span.Length - length - h >= b)
+                {
+                    length += h + b;
+                }
+
+                Feed(decoder, span[..length]);
+                span = span[length..];
                 while (feedback.TryDequeue(out var miss))
                 {
                     if (miss.Offset < 0 || miss.Length <= 0 || miss.Offset + miss.Length > encoder.Position)

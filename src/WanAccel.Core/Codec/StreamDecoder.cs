@@ -80,6 +80,14 @@ public sealed partial class StreamDecoder : IDisposable
         while (FrameHeader.TryRead(input[consumed..], out var type, out var headerLength, out var bodyLength)
                && input.Length - consumed - headerLength >= bodyLength)
         {
+            var run = type == (byte)FrameType.Literals ? DecodeLiteralRun(input[consumed..]) : 0;
+            if (run > 0)
+            {
+                consumed += run;
+                Statistics.WireBytes += run;
+                continue;
+            }
+
             var body = input.Slice(consumed + headerLength, bodyLength);
             DecodeFrame(type, body);
             consumed += headerLength + bodyLength;
@@ -93,6 +101,10 @@ public sealed partial class StreamDecoder : IDisposable
     {
         _pending.Dispose();
         _decompressor.Dispose();
+        foreach (var slot in _slots ?? [])
+        {
+            slot.Dispose();
+        }
     }
 
     private void DecodeFrame(byte type, ReadOnlySpan<byte> body)

@@ -1,3 +1,4 @@
+using WanAccel.Core.Compression;
 using WanAccel.Core.Codec;
 using WanAccel.Core.Tests.Support;
 using WanAccel.Core.Wire;
@@ -45,6 +46,63 @@ public sealed class StreamCodecFaultTests
         Assert.Contains("No space", error.Message);
         Assert.False(decoder.IsComplete);
         Assert.True(input.AsSpan(0, output.ToArray().Length).SequenceEqual(output.ToArray()), "bytes delivered before the failure are exact");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Decode_CorruptChunkInsideLiteralRun_RejectedAfterExactlyTheFramesBefore(int corruptFrame)
+    {
+        // Raw literals, so a flipped payload byte reaches verification; the frames of a run are decoded side by side.
+        var input = Samples.Random(12 << 20, 23);
+        using var harness = new EngineHarness(new StreamEncoderOptions { Codec = new CodecSpec(CodecKind.None, 0) });
+        using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
+        var frames = new FrameBuffer();
+        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+        var stream = frames.Blocks.SelectMany(b => b.ToArray()).ToArray();
+        var (frameStart, frameEnd) = NthFrame(stream, FrameType.Literals, corruptFrame);
+        stream[frameEnd - 100] ^= 0x40; // inside the last chunk's bytes
+        var output = new MemoryDecoderOutput();
+        var feedback = new FeedbackQueue();
+        using var decoder = new StreamDecoder(harness.Store, output, feedback);
+
+        var error = Assert.Throws<WireFormatException>(() =>
+            LocalTransfer.Decode([stream], decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length)));
+
+        Assert.Equal(WireError.IntegrityFailure, error.Error);
+        var delivered = output.ToArray();
+        Assert.Equal(LiteralBytesBefore(stream, frameStart), delivered.Length);
+        Assert.True(input.AsSpan(0, delivered.Length).SequenceEqual(delivered));
+    }
+
+    [Fact]
+    public void Transfer_DecoderParallelismOneOrTwo_SameOutputAndStatistics()
+    {
+        var input = Samples.DiskLike(16 << 20, 24);
+        using var harness = new EngineHarness();
+        using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
+        var frames = new FrameBuffer();
+        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+
+        DecodeStatistics Decode(int parallelism, EngineHarness target)
+        {
+            var output = new MemoryDecoderOutput();
+            var feedback = new FeedbackQueue();
+            using var decoder = new StreamDecoder(target.Store, output, feedback, new StreamDecoderOptions { Parallelism = parallelism });
+            LocalTransfer.Decode(frames.Blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length));
+            Assert.Equal(input, output.ToArray());
+            return decoder.Statistics;
+        }
+
+        using var other = new EngineHarness();
+        var one = Decode(1, harness);
+        var two = Decode(2, other);
+
+        Assert.Equal(one.WireBytes, two.WireBytes);
+        Assert.Equal(one.LiteralChunks, two.LiteralChunks);
+        Assert.Equal(one.LiteralBytes, two.LiteralBytes);
+        Assert.Equal(harness.Store.GetStatistics().ChunkCount, other.Store.GetStatistics().ChunkCount);
     }
 
     [Fact]
@@ -160,6 +218,44 @@ public sealed class StreamCodecFaultTests
         using var decoder = new StreamDecoder(harness.Store, output, feedback);
         LocalTransfer.Decode([frames], decoder, feedback, encoder, (offset, length) => original.AsMemory((int)offset, length));
         return output.ToArray();
+    }
+
+    /// <summary>Start and end of the <paramref name="n"/>-th (0-based) frame of <paramref name="type"/>.</summary>
+    private static (int Start, int End) NthFrame(byte[] stream, FrameType type, int n)
+    {
+        var offset = 0;
+        while (FrameHeader.TryRead(stream.AsSpan(offset), out var t, out var header, out var body))
+        {
+            if (t == (byte)type && n-- == 0)
+            {
+                return (offset, offset + header + body);
+            }
+
+            offset += header + body;
+        }
+
+        throw new InvalidOperationException($"fewer {type} frames");
+    }
+
+    /// <summary>Raw bytes of the Literals frames before <paramref name="end"/> (no zero runs or references in random data).</summary>
+    private static long LiteralBytesBefore(byte[] stream, int end)
+    {
+        long total = 0;
+        var offset = 0;
+        while (offset < end && FrameHeader.TryRead(stream.AsSpan(offset), out var type, out var header, out var body))
+        {
+            if (type == (byte)FrameType.Literals)
+            {
+                var reader = new SpanReader(stream.AsSpan(offset + header, body), type);
+                reader.ReadInt32(1, WireLimits.MaxLiteralChunks, "count");
+                reader.ReadByte();
+                total += reader.ReadInt32(1, WireLimits.MaxLiteralBatchBytes, "raw length");
+            }
+
+            offset += header + body;
+        }
+
+        return total;
     }
 
     /// <summary>Flips one bit inside the first occurrence of <paramref name="needle"/> in any file under <paramref name="directory"/>.</summary>

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+using WanAccel.Core.Compression;
+using WanAccel.Core.Fingerprints;
+using WanAccel.Core.Wire;
+
+namespace WanAccel.Core.Codec;
+
+/// <summary>
+/// One Literals frame of a run decoded in parallel: its parsed header, where its payload lies in the decoder's input,
+/// its own decompressor and, once decoded, its verified bytes or the error that rejected it.
+/// </summary>
+internal sealed class LiteralSlot : IDisposable
+{
+    public ChunkId[] Ids { get; } = new ChunkId[WireLimits.MaxLiteralChunks];
+
+    public int[] Lengths { get; } = new int[WireLimits.MaxLiteralChunks];
+
+    public LiteralDecompressor Decompressor { get; } = new();
+
+    public int Count { get; private set; }
+
+    public CodecKind Codec { get; private set; }
+
+    public int RawLength { get; private set; }
+
+    public int PayloadOffset { get; private set; }
+
+    public int PayloadLength { get; private set; }
+
+    /// <summary>The decoded bytes (pooled, <see cref="RawLength"/> of them) once <see cref="Error"/> is null.</summary>
+    public byte[]? Raw { get; set; }
+
+    public ExceptionDispatchInfo? Error { get; set; }
+
+    /// <summary>Reads the frame's header fields; <paramref name="bodyOffset"/> is where the body starts in the input.</summary>
+    public void Parse(ref SpanReader reader, int bodyOffset, int bodyLength)
+    {
+        Count = reader.ReadInt32(1, WireLimits.MaxLiteralChunks, "chunk count");
+        Codec = (CodecKind)reader.ReadByte();
+        RawLength = reader.ReadInt32(1, WireLimits.MaxLiteralBatchBytes, "raw length");
+        long sum = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            Lengths[i] = reader.ReadInt32(1, ChunkLimits.MaxChunkSize, "chunk length");
+            Ids[i] = reader.ReadChunkId();
+            sum += Lengths[i];
+        }
+
+        if (sum != RawLength)
+        {
+            throw new WireFormatException(WireError.Malformed, $"literal chunk lengths add up to {sum}, frame announces {RawLength}");
+        }
+
+        PayloadLength = reader.Remaining;
+        PayloadOffset = bodyOffset + bodyLength - PayloadLength;
+        reader.ReadBytes(PayloadLength);
+        Error = null;
+    }
+
+    /// <summary>Returns the decoded bytes to the pool.</summary>
+    public void Release()
+    {
+        if (Raw is not null)
+        {
+            ArrayPool<byte>.Shared.Return(Raw);
+            Raw = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Release();
+        Decompressor.Dispose();
+    }
+}

@@ -7,8 +7,8 @@ using WanAccel.Core.Wire;
 namespace WanAccel.Core.Codec;
 
 /// <summary>
-/// One Literals frame of a run decoded in parallel: its parsed header, where its payload lies in the decoder's input,
-/// its own decompressor and, once decoded, its verified bytes or the error that rejected it.
+/// One Literals frame being decoded: its parsed header and its own decompressor; in a run decoded in parallel also
+/// where its payload lies in the decoder's input and, once decoded, its verified bytes or the error that rejected it.
 /// </summary>
 internal sealed class LiteralSlot : IDisposable
 {
@@ -24,17 +24,17 @@ internal sealed class LiteralSlot : IDisposable
 
     public int RawLength { get; private set; }
 
-    public int PayloadOffset { get; private set; }
+    public int PayloadOffset { get; set; }
 
-    public int PayloadLength { get; private set; }
+    public int PayloadLength { get; set; }
 
     /// <summary>The decoded bytes (pooled, <see cref="RawLength"/> of them) once <see cref="Error"/> is null.</summary>
     public byte[]? Raw { get; set; }
 
     public ExceptionDispatchInfo? Error { get; set; }
 
-    /// <summary>Reads the frame's header fields; <paramref name="bodyOffset"/> is where the body starts in the input.</summary>
-    public void Parse(ref SpanReader reader, int bodyOffset, int bodyLength)
+    /// <summary>Reads the frame's fields after the ones a Resend frame puts first; returns the payload.</summary>
+    public ReadOnlySpan<byte> Parse(ref SpanReader reader)
     {
         Count = reader.ReadInt32(1, WireLimits.MaxLiteralChunks, "chunk count");
         Codec = (CodecKind)reader.ReadByte();
@@ -52,10 +52,8 @@ internal sealed class LiteralSlot : IDisposable
             throw new WireFormatException(WireError.Malformed, $"literal chunk lengths add up to {sum}, frame announces {RawLength}");
         }
 
-        PayloadLength = reader.Remaining;
-        PayloadOffset = bodyOffset + bodyLength - PayloadLength;
-        reader.ReadBytes(PayloadLength);
         Error = null;
+        return reader.ReadBytes(reader.Remaining);
     }
 
     /// <summary>Returns the decoded bytes to the pool.</summary>

@@ -144,43 +144,34 @@ public sealed partial class StreamDecoder
 
     private void OnLiterals(ref SpanReader reader, long resendOffset, int resendLength)
     {
-        var count = reader.ReadInt32(1, WireLimits.MaxLiteralChunks, "chunk count");
-        var codec = (CodecKind)reader.ReadByte();
-        var rawLength = reader.ReadInt32(1, WireLimits.MaxLiteralBatchBytes, "raw length");
-        long sum = 0;
-        for (var i = 0; i < count; i++)
+        var frame = _frame;
+        var payload = frame.Parse(ref reader);
+        if (resendOffset >= 0 && frame.RawLength != resendLength)
         {
-            _literalLengths[i] = reader.ReadInt32(1, ChunkLimits.MaxChunkSize, "chunk length");
-            _literalIds[i] = reader.ReadChunkId();
-            sum += _literalLengths[i];
+            throw new WireFormatException(WireError.Malformed, $"Resend of {resendLength} bytes carries {frame.RawLength}");
         }
 
-        if (sum != rawLength || (resendOffset >= 0 && rawLength != resendLength))
-        {
-            throw new WireFormatException(WireError.Malformed, $"literal chunk lengths add up to {sum}, frame announces {rawLength}");
-        }
-
-        var payload = reader.ReadBytes(reader.Remaining);
-        var raw = ArrayPool<byte>.Shared.Rent(rawLength);
+        var raw = ArrayPool<byte>.Shared.Rent(frame.RawLength);
         try
         {
-            _decompressor.Decompress(codec, payload, raw.AsSpan(0, rawLength));
-            CountCodec(codec);
-            VerifyAndStoreLiterals(raw, count);
+            var data = raw.AsSpan(0, frame.RawLength);
+            frame.Decompressor.Decompress(frame.Codec, payload, data);
+            CountCodec(frame.Codec);
+            VerifyAndStoreLiterals(raw, frame);
             if (resendOffset >= 0)
             {
-                FillHole(resendOffset, raw.AsSpan(0, rawLength));
+                FillHole(resendOffset, data);
                 return;
             }
 
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < frame.Count; i++)
             {
-                PushHistory(_literalIds[i]);
+                PushHistory(frame.Ids[i]);
             }
 
-            Statistics.LiteralChunks += count;
-            Statistics.LiteralBytes += rawLength;
-            Emit(raw.AsSpan(0, rawLength));
+            Statistics.LiteralChunks += frame.Count;
+            Statistics.LiteralBytes += frame.RawLength;
+            Emit(data);
         }
         finally
         {
@@ -204,8 +195,9 @@ public sealed partial class StreamDecoder
     /// Re-hashes every literal chunk (in parallel for large frames) and rejects the frame if any does not hash to its id;
     /// then stores them all with one append.
     /// </summary>
-    private void VerifyAndStoreLiterals(byte[] raw, int count)
+    private void VerifyAndStoreLiterals(byte[] raw, LiteralSlot frame)
     {
+        var count = frame.Count;
         var offsets = ArrayPool<int>.Shared.Rent(count);
         try
         {
@@ -213,7 +205,7 @@ public sealed partial class StreamDecoder
             for (var i = 0; i < count; i++)
             {
                 offsets[i] = o;
-                o += _literalLengths[i];
+                o += frame.Lengths[i];
             }
 
             _verifyClaimed = -1;
@@ -221,19 +213,19 @@ public sealed partial class StreamDecoder
             var workers = Math.Min(_options.Parallelism, count / 8);
             if (workers <= 1)
             {
-                VerifyClaimedLiterals(raw, offsets, count);
+                VerifyClaimedLiterals(raw, offsets, frame);
             }
             else
             {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => VerifyClaimedLiterals(raw, offsets, count));
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => VerifyClaimedLiterals(raw, offsets, frame));
             }
 
             if (_badLiteral >= 0)
             {
-                throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {_badLiteral} does not hash to its id {_literalIds[_badLiteral]}");
+                throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {_badLiteral} does not hash to its id {frame.Ids[_badLiteral]}");
             }
 
-            _store.AddRange(_literalIds.AsSpan(0, count), _literalLengths.AsSpan(0, count), raw.AsSpan(0, o));
+            _store.AddRange(frame.Ids.AsSpan(0, count), frame.Lengths.AsSpan(0, count), raw.AsSpan(0, o));
         }
         finally
         {
@@ -242,18 +234,18 @@ public sealed partial class StreamDecoder
     }
 
     /// <summary>Verifies chunks claimed one at a time (workers sharing a busy core do not hold up the frame).</summary>
-    private void VerifyClaimedLiterals(byte[] raw, int[] offsets, int count)
+    private void VerifyClaimedLiterals(byte[] raw, int[] offsets, LiteralSlot frame)
     {
         int i;
-        while ((i = Interlocked.Increment(ref _verifyClaimed)) < count)
+        while ((i = Interlocked.Increment(ref _verifyClaimed)) < frame.Count)
         {
-            if (!_literalIds[i].Matches(raw.AsSpan(offsets[i], _literalLengths[i])))
+            if (!frame.Ids[i].Matches(raw.AsSpan(offsets[i], frame.Lengths[i])))
             {
                 Volatile.Write(ref _badLiteral, i);
                 continue;
             }
 
-            _senderKnowledge?.Add(_literalIds[i], _literalLengths[i]);
+            _senderKnowledge?.Add(frame.Ids[i], frame.Lengths[i]);
         }
     }
 }

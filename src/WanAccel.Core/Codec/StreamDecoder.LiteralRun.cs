@@ -44,7 +44,9 @@ public sealed partial class StreamDecoder
             {
                 try
                 {
-                    slots[count].Parse(ref reader, consumed + header, body);
+                    var payload = slots[count].Parse(ref reader);
+                    slots[count].PayloadOffset = consumed + header + body - payload.Length;
+                    slots[count].PayloadLength = payload.Length;
                 }
                 catch (WireFormatException) when (count > 0)
                 {

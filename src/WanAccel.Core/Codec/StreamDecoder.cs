@@ -22,12 +22,10 @@ public sealed partial class StreamDecoder : IDisposable
     private readonly IDecoderOutput _output;
     private readonly IDecoderFeedback _feedback;
     private readonly XxHash3 _checksum = new();
-    private readonly LiteralDecompressor _decompressor = new();
     private readonly PendingOutput _pending = new();
     private readonly List<Hole> _holes = [];
     private readonly ChunkId[] _history = new ChunkId[WireLimits.MaxManifestChunks];
-    private readonly ChunkId[] _literalIds = new ChunkId[WireLimits.MaxLiteralChunks];
-    private readonly int[] _literalLengths = new int[WireLimits.MaxLiteralChunks];
+    private readonly LiteralSlot _frame = new(); // a Literals frame decoded on its own
     private readonly Action<ReadOnlySpan<byte>> _deliver;
     private readonly IPeerKnowledge? _senderKnowledge;
     private int _historyCount;
@@ -100,7 +98,7 @@ public sealed partial class StreamDecoder : IDisposable
     public void Dispose()
     {
         _pending.Dispose();
-        _decompressor.Dispose();
+        _frame.Dispose();
         foreach (var slot in _slots ?? [])
         {
             slot.Dispose();

@@ -10,89 +10,42 @@ namespace WanAccel.Core.Codec;
 /// </summary>
 public static class LocalTransfer
 {
-    // An encoder holds back less than a chunk plus a zero-run lookahead; far more than that means it has stalled.
-    private const int MaxUnconsumed = 64 << 20;
-
-    /// <summary>
-    /// Reads <paramref name="input"/> to its end through <paramref name="encoder"/> into <paramref name="frames"/>, then
-    /// completes the stream. The next block is read on a pool thread while the current one is encoded (as a socket
-    /// fills a pipe while a flow encodes), so reading costs no time of its own.
-    /// </summary>
+    /// <summary>Reads <paramref name="input"/> to its end through <paramref name="encoder"/> into <paramref name="frames"/>, then completes the stream.</summary>
     public static void Encode(Stream input, StreamEncoder encoder, IBufferWriter<byte> frames, int readBytes = 64 << 20)
     {
-        // Each buffer keeps room in front of its block for the previous block's unconsumed tail (less than a chunk and
-        // a step's lookahead as a rule; a longer tail is carried by a copy instead).
-        var headroom = Math.Min(readBytes, 4 << 20);
-        byte[] current = ArrayPool<byte>.Shared.Rent(headroom + readBytes);
-        byte[] next = ArrayPool<byte>.Shared.Rent(headroom + readBytes);
-        Task<int>? reading = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(readBytes);
         try
         {
-            var filled = Fill(input, current.AsMemory(headroom, readBytes));
-            var start = headroom;
-            var end = headroom + filled;
-            var eof = filled < readBytes;
-            while (true)
+            var filled = 0;
+            var eof = false;
+            while (!eof || filled > 0)
             {
-                if (!eof)
+                while (!eof && filled < buffer.Length)
                 {
-                    var target = next.AsMemory(headroom, readBytes);
-                    reading = Task.Run(() => Fill(input, target));
+                    var n = input.Read(buffer, filled, buffer.Length - filled);
+                    eof = n == 0;
+                    filled += n;
                 }
 
-                var consumed = encoder.Encode(current.AsMemory(start, end - start), eof, frames);
-                start += consumed;
-                if (eof)
+                var consumed = encoder.Encode(buffer.AsMemory(0, filled), eof, frames);
+                if (consumed == 0 && !eof)
                 {
-                    if (start != end)
-                    {
-                        throw new InvalidOperationException("encoder left input unconsumed at the end of the stream");
-                    }
-
-                    break;
+                    throw new InvalidOperationException("encoder made no progress with a full buffer");
                 }
 
-                var read = reading!.GetAwaiter().GetResult();
-                reading = null;
-                eof = read < readBytes;
-                var tail = end - start;
-                if (tail > MaxUnconsumed)
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+                if (eof && consumed == 0 && filled > 0)
                 {
-                    throw new InvalidOperationException($"encoder holds back {tail} bytes without consuming them");
+                    throw new InvalidOperationException("encoder left input unconsumed at the end of the stream");
                 }
-
-                if (tail > headroom)
-                {
-                    // Rare (small blocks): the tail does not fit in front of the new block; join them in a larger buffer.
-                    var joined = ArrayPool<byte>.Shared.Rent(Math.Max(tail + read, headroom + readBytes));
-                    current.AsSpan(start, tail).CopyTo(joined);
-                    next.AsSpan(headroom, read).CopyTo(joined.AsSpan(tail));
-                    ArrayPool<byte>.Shared.Return(next);
-                    next = joined;
-                    (start, end) = (0, tail + read);
-                }
-                else
-                {
-                    current.AsSpan(start, tail).CopyTo(next.AsSpan(headroom - tail));
-                    (start, end) = (headroom - tail, headroom + read);
-                }
-
-                (current, next) = (next, current);
             }
 
             encoder.Complete(frames);
         }
         finally
         {
-            if (reading is not null)
-            {
-                // Only after a failure: the read in flight must end before its buffer goes back to the pool; its own
-                // outcome no longer matters.
-                ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
-            }
-
-            ArrayPool<byte>.Shared.Return(current);
-            ArrayPool<byte>.Shared.Return(next);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -144,24 +97,6 @@ public static class LocalTransfer
         {
             handle.ReleasePointer();
         }
-    }
-
-    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
-    private static int Fill(Stream input, Memory<byte> buffer)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var n = input.Read(buffer.Span[filled..]);
-            if (n == 0)
-            {
-                break;
-            }
-
-            filled += n;
-        }
-
-        return filled;
     }
 
     /// <summary>

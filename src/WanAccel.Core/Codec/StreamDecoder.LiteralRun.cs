@@ -5,9 +5,9 @@ using WanAccel.Core.Wire;
 namespace WanAccel.Core.Codec;
 
 /// <summary>
-/// Consecutive Literals frames decoded side by side: each worker decompresses, verifies and stores a whole frame (as
-/// many frames at once as there are threads, and a few more to balance their sizes); the frames are then delivered in
-/// order. A cold stream is mostly such runs; one frame at a time left a core idle during each frame's serial steps.
+/// Consecutive Literals frames decoded side by side: each worker decompresses, verifies and stores a whole frame (up to
+/// twice as many frames per run as there are threads, to even out their sizes); the frames are then delivered in order.
+/// A cold stream is mostly such runs; one frame at a time left a core idle during each frame's serial steps.
 /// </summary>
 public sealed partial class StreamDecoder
 {

@@ -151,13 +151,11 @@ public sealed partial class StreamDecoder
             throw new WireFormatException(WireError.Malformed, $"Resend of {resendLength} bytes carries {frame.RawLength}");
         }
 
-        var raw = ArrayPool<byte>.Shared.Rent(frame.RawLength);
         try
         {
-            var data = raw.AsSpan(0, frame.RawLength);
-            frame.Decompressor.Decompress(frame.Codec, payload, data);
+            DecodeLiterals(frame, payload, workers: Math.Min(_options.Parallelism, frame.Count / 8));
             CountCodec(frame.Codec);
-            VerifyAndStoreLiterals(raw, frame);
+            var data = frame.Raw.AsSpan(0, frame.RawLength);
             if (resendOffset >= 0)
             {
                 FillHole(resendOffset, data);
@@ -175,7 +173,26 @@ public sealed partial class StreamDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(raw);
+            frame.Release();
+        }
+    }
+
+    /// <summary>
+    /// Decompresses a Literals frame into <see cref="LiteralSlot.Raw"/> (pooled; the caller releases it), re-hashes every
+    /// chunk on <paramref name="workers"/> threads and rejects the frame if one does not match; then stores the chunks
+    /// with one append and tells the sender's knowledge. Touches no decoder state but the store and that knowledge, so
+    /// the frames of a run can go through it side by side.
+    /// </summary>
+    private void DecodeLiterals(LiteralSlot frame, ReadOnlySpan<byte> payload, int workers)
+    {
+        frame.Raw = ArrayPool<byte>.Shared.Rent(frame.RawLength);
+        var raw = frame.Raw.AsSpan(0, frame.RawLength);
+        frame.Decompressor.Decompress(frame.Codec, payload, raw);
+        frame.Verify(workers);
+        _store.AddRange(frame.Ids.AsSpan(0, frame.Count), frame.Lengths.AsSpan(0, frame.Count), raw);
+        for (var i = 0; i < frame.Count; i++)
+        {
+            _senderKnowledge?.Add(frame.Ids[i], frame.Lengths[i]);
         }
     }
 
@@ -188,64 +205,6 @@ public sealed partial class StreamDecoder
         else if (codec == CodecKind.Zstd)
         {
             Statistics.ZstdFrames++;
-        }
-    }
-
-    /// <summary>
-    /// Re-hashes every literal chunk (in parallel for large frames) and rejects the frame if any does not hash to its id;
-    /// then stores them all with one append.
-    /// </summary>
-    private void VerifyAndStoreLiterals(byte[] raw, LiteralSlot frame)
-    {
-        var count = frame.Count;
-        var offsets = ArrayPool<int>.Shared.Rent(count);
-        try
-        {
-            var o = 0;
-            for (var i = 0; i < count; i++)
-            {
-                offsets[i] = o;
-                o += frame.Lengths[i];
-            }
-
-            _verifyClaimed = -1;
-            _badLiteral = -1;
-            var workers = Math.Min(_options.Parallelism, count / 8);
-            if (workers <= 1)
-            {
-                VerifyClaimedLiterals(raw, offsets, frame);
-            }
-            else
-            {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => VerifyClaimedLiterals(raw, offsets, frame));
-            }
-
-            if (_badLiteral >= 0)
-            {
-                throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {_badLiteral} does not hash to its id {frame.Ids[_badLiteral]}");
-            }
-
-            _store.AddRange(frame.Ids.AsSpan(0, count), frame.Lengths.AsSpan(0, count), raw.AsSpan(0, o));
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(offsets);
-        }
-    }
-
-    /// <summary>Verifies chunks claimed one at a time (workers sharing a busy core do not hold up the frame).</summary>
-    private void VerifyClaimedLiterals(byte[] raw, int[] offsets, LiteralSlot frame)
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref _verifyClaimed)) < frame.Count)
-        {
-            if (!frame.Ids[i].Matches(raw.AsSpan(offsets[i], frame.Lengths[i])))
-            {
-                Volatile.Write(ref _badLiteral, i);
-                continue;
-            }
-
-            _senderKnowledge?.Add(frame.Ids[i], frame.Lengths[i]);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.ExceptionServices;
 using WanAccel.Core.Wire;
 
@@ -120,31 +119,12 @@ public sealed partial class StreamDecoder
         return literals;
     }
 
-    /// <summary>Decompresses, verifies and stores one frame of a run (on a worker); a failure is kept for delivery time.</summary>
+    /// <summary>Decodes one frame of a run on a worker (one thread per frame); a failure is kept for delivery time.</summary>
     private unsafe void DecodeSlot(LiteralSlot slot, nint input)
     {
         try
         {
-            var payload = new ReadOnlySpan<byte>((byte*)input + slot.PayloadOffset, slot.PayloadLength);
-            slot.Raw = ArrayPool<byte>.Shared.Rent(slot.RawLength);
-            var raw = slot.Raw.AsSpan(0, slot.RawLength);
-            slot.Decompressor.Decompress(slot.Codec, payload, raw);
-            var offset = 0;
-            for (var i = 0; i < slot.Count; i++)
-            {
-                if (!slot.Ids[i].Matches(raw.Slice(offset, slot.Lengths[i])))
-                {
-                    throw new WireFormatException(WireError.IntegrityFailure, $"literal chunk {i} does not hash to its id {slot.Ids[i]}");
-                }
-
-                offset += slot.Lengths[i];
-            }
-
-            _store.AddRange(slot.Ids.AsSpan(0, slot.Count), slot.Lengths.AsSpan(0, slot.Count), raw);
-            for (var i = 0; i < slot.Count; i++)
-            {
-                _senderKnowledge?.Add(slot.Ids[i], slot.Lengths[i]);
-            }
+            DecodeLiterals(slot, new ReadOnlySpan<byte>((byte*)input + slot.PayloadOffset, slot.PayloadLength), workers: 1);
         }
         catch (Exception e)
         {

@@ -29,10 +29,6 @@ public sealed partial class StreamDecoder : IDisposable
     private readonly Action<ReadOnlySpan<byte>> _deliver;
     private readonly IPeerKnowledge? _senderKnowledge;
     private int _historyCount;
-
-    // Literal verification of the current frame: the last chunk claimed by a worker, and one that failed (or -1).
-    private int _verifyClaimed;
-    private int _badLiteral;
     private int _historyNext;
     private bool _helloSeen;
     private long _windowBytes;

@@ -59,7 +59,7 @@ public sealed partial class LogChunkStore
                     }
 
                     ChunkRecord.Write(_batchBuffer.AsSpan(_batched), ids[i], chunk);
-                    _batchEntries.Add(new BatchEntry(ids[i], _active.Length + _batched, chunk.Length));
+                    _batchEntries.Add(new BatchEntry(ids[i].Prefix, _active.Length + _batched, chunk.Length));
                     _batchIds.Add(ids[i]);
                     _batched += size;
                     added++;
@@ -91,9 +91,9 @@ public sealed partial class LogChunkStore
             RandomAccess.Write(segment.Handle, _batchBuffer.AsSpan(0, _batched), segment.Length);
             foreach (var entry in _batchEntries)
             {
-                segment.IndexWriter!.Append(entry.Id.Prefix, entry.Offset, entry.Length);
+                segment.IndexWriter!.Append(entry.Prefix, entry.Offset, entry.Length);
                 segment.EntryCount++;
-                _index.Add(entry.Id.Prefix, ChunkLocation.Pack(segment.Number, entry.Offset, entry.Length));
+                _index.Add(entry.Prefix, ChunkLocation.Pack(segment.Number, entry.Offset, entry.Length));
             }
 
             segment.Length += _batched;

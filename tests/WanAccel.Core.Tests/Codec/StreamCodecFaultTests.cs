@@ -34,14 +34,13 @@ public sealed class StreamCodecFaultTests
         var input = Samples.DiskLike(8 << 20, 22);
         using var harness = new EngineHarness();
         using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
-        var frames = new FrameBuffer();
-        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+        var frames = EncodeAll(encoder, input);
         var feedback = new FeedbackQueue();
         var output = new MemoryDecoderOutput();
         using var decoder = new StreamDecoder(new FailingStore(harness.Store, goodAppends: 2), output, feedback);
 
         var error = Assert.Throws<IOException>(() =>
-            LocalTransfer.Decode(frames.Blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length)));
+            DecodeAll(frames.Blocks, decoder, feedback, encoder, input));
 
         Assert.Contains("No space", error.Message);
         Assert.False(decoder.IsComplete);
@@ -58,8 +57,7 @@ public sealed class StreamCodecFaultTests
         var input = Samples.Random(12 << 20, 23);
         using var harness = new EngineHarness(new StreamEncoderOptions { Codec = new CodecSpec(CodecKind.None, 0) });
         using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
-        var frames = new FrameBuffer();
-        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+        var frames = EncodeAll(encoder, input);
         var stream = frames.Blocks.SelectMany(b => b.ToArray()).ToArray();
         var (frameStart, frameEnd) = NthFrame(stream, FrameType.Literals, corruptFrame);
         stream[frameEnd - 100] ^= 0x40; // inside the last chunk's bytes
@@ -68,7 +66,7 @@ public sealed class StreamCodecFaultTests
         using var decoder = new StreamDecoder(harness.Store, output, feedback);
 
         var error = Assert.Throws<WireFormatException>(() =>
-            LocalTransfer.Decode([stream], decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length)));
+            DecodeAll([stream], decoder, feedback, encoder, input));
 
         Assert.Equal(WireError.IntegrityFailure, error.Error);
         var delivered = output.ToArray();
@@ -82,15 +80,14 @@ public sealed class StreamCodecFaultTests
         var input = Samples.DiskLike(16 << 20, 24);
         using var harness = new EngineHarness();
         using var encoder = new StreamEncoder(harness.Options, harness.Knowledge);
-        var frames = new FrameBuffer();
-        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+        var frames = EncodeAll(encoder, input);
 
         DecodeStatistics Decode(int parallelism, EngineHarness target)
         {
             var output = new MemoryDecoderOutput();
             var feedback = new FeedbackQueue();
             using var decoder = new StreamDecoder(target.Store, output, feedback, new StreamDecoderOptions { Parallelism = parallelism });
-            LocalTransfer.Decode(frames.Blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length));
+            DecodeAll(frames.Blocks, decoder, feedback, encoder, input);
             Assert.Equal(input, output.ToArray());
             return decoder.Statistics;
         }
@@ -216,9 +213,20 @@ public sealed class StreamCodecFaultTests
         var output = new MemoryDecoderOutput();
         var feedback = new FeedbackQueue();
         using var decoder = new StreamDecoder(harness.Store, output, feedback);
-        LocalTransfer.Decode([frames], decoder, feedback, encoder, (offset, length) => original.AsMemory((int)offset, length));
+        DecodeAll([frames], decoder, feedback, encoder, original);
         return output.ToArray();
     }
+
+    private static FrameBuffer EncodeAll(StreamEncoder encoder, byte[] input)
+    {
+        var frames = new FrameBuffer();
+        LocalTransfer.Encode(new MemoryStream(input), encoder, frames);
+        return frames;
+    }
+
+    /// <summary>Decodes the frames, answering misses from <paramref name="input"/>.</summary>
+    private static void DecodeAll(IEnumerable<ReadOnlyMemory<byte>> blocks, StreamDecoder decoder, FeedbackQueue feedback, StreamEncoder encoder, byte[] input) =>
+        LocalTransfer.Decode(blocks, decoder, feedback, encoder, (offset, length) => input.AsMemory((int)offset, length));
 
     /// <summary>Start and end of the <paramref name="n"/>-th (0-based) frame of <paramref name="type"/>.</summary>
     private static (int Start, int End) NthFrame(byte[] stream, FrameType type, int n)
